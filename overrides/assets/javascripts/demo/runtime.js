@@ -1,0 +1,95 @@
+/**
+ * The page's handle on the Python worker.
+ *
+ * The worker is created lazily, once per browser tab, and outlives Material's
+ * instant page swaps, so moving to the next chapter does not reload Pyodide.
+ * Every demo block on every page talks to it through `runDemo`.
+ */
+
+/* ----------------------------------------------------------------------------
+ * Data
+ * ------------------------------------------------------------------------- */
+
+let worker = null
+let ready = null
+let nextId = 0
+const pending = new Map()
+const listeners = new Set()
+let lastProgress = null
+
+/* ----------------------------------------------------------------------------
+ * Helper functions
+ * ------------------------------------------------------------------------- */
+
+/** Forward a worker message to whoever is waiting for it */
+function dispatch({ data }) {
+  if (data.type === "progress" || data.type === "ready" || data.type === "fatal") {
+    lastProgress = data
+    for (const listener of listeners) listener(data)
+  }
+  if (data.type === "result" && pending.has(data.id)) {
+    pending.get(data.id)(data)
+    pending.delete(data.id)
+  }
+}
+
+/* ----------------------------------------------------------------------------
+ * Functions
+ * ------------------------------------------------------------------------- */
+
+/**
+ * Start the runtime if it is not running yet.
+ *
+ * @param {string} workerURL - where the worker script is served
+ * @returns {Promise<void>} resolves when Python is ready to run demos
+ */
+export function startRuntime(workerURL) {
+  if (ready) return ready
+  worker = new Worker(workerURL)
+  worker.addEventListener("message", dispatch)
+  ready = new Promise((resolve, reject) => {
+    listeners.add(function settle(message) {
+      if (message.type === "ready") resolve()
+      if (message.type === "fatal") reject(new Error(message.error))
+      if (message.type !== "progress") listeners.delete(settle)
+    })
+  })
+  ready.catch(() => { ready = null; worker.terminate() })  // a later click may retry
+  worker.postMessage({ type: "boot" })
+  return ready
+}
+
+/**
+ * Listen to start-up progress; the listener first hears the latest news.
+ *
+ * @param {Function} listener - called with {type, stage, label, done}
+ * @returns {Function} call it to stop listening
+ */
+export function onProgress(listener) {
+  listeners.add(listener)
+  if (lastProgress) listener(lastProgress)
+  return () => listeners.delete(listener)
+}
+
+/**
+ * Run a demo in the worker.
+ *
+ * @param {object} request - {block, demo, params, dpi}
+ * @returns {Promise<object>} {text, stdout, bitmap} or {error, stdout}
+ */
+export function runDemo(request) {
+  const id = ++nextId
+  return new Promise(resolve => {
+    pending.set(id, resolve)
+    worker.postMessage({ type: "run", id, ...request })
+  })
+}
+
+/**
+ * Let the worker drop a block's figure.
+ *
+ * @param {string} block - the block's id
+ */
+export function forgetDemo(block) {
+  worker?.postMessage({ type: "forget", block })
+}

@@ -1,0 +1,154 @@
+/**
+ * One demo block: its controls, its figure and its readout.
+ *
+ * The block arrives from the build with working HTML: the controls and a
+ * static SVG of the default figure. Mounting wires the controls to the
+ * shared Python worker; the first live result swaps the SVG for a canvas
+ * that every later run repaints in place.
+ */
+
+import { forgetDemo, onProgress, runDemo, startRuntime } from "./runtime.js"
+
+/* ----------------------------------------------------------------------------
+ * Helper functions
+ * ------------------------------------------------------------------------- */
+
+/** Read one control's current value as the Python function expects it */
+function readControl(form, control) {
+  const input = form.elements.namedItem(control.name)
+  if (control.type === "checkbox") return input.checked
+  if (control.type === "text") return input.value
+  if (control.type === "select") return control.options[input.selectedIndex]
+  let value = Number(input.value)
+  if (control.scale === "log") value = 10 ** value
+  return control.integer ? Math.round(value) : value
+}
+
+/** Show a slider's value beside it, as a person reads it */
+function showValue(form, control, value) {
+  const input = form.elements.namedItem(control.name)
+  const output = input.parentElement.querySelector("output")
+  const text = control.integer ? value.toLocaleString("en-US") : String(+value.toPrecision(4))
+  if (output) output.textContent = text
+  input.setAttribute("aria-valuetext", text)
+}
+
+/* ----------------------------------------------------------------------------
+ * Functions
+ * ------------------------------------------------------------------------- */
+
+/**
+ * Make one demo block live.
+ *
+ * @param {HTMLElement} el - the `.demo` element rendered by the build
+ * @param {string} workerURL - the worker script's URL
+ * @returns {Function} unmount: frees the worker's copy of the figure
+ */
+export function mountDemo(el, workerURL) {
+  const config = JSON.parse(el.dataset.demo)
+  const block = `${location.pathname}#${config.block}`
+  const form = el.querySelector(".demo__controls")
+  const plot = el.querySelector(".demo__plot")
+  const readout = el.querySelector(".demo__readout")
+  const status = el.querySelector(".demo__status")
+  const output = el.querySelector(".demo__output")
+  let canvas = null
+  let busy = false
+  let queued = false
+  let started = false
+
+  const params = () => Object.fromEntries(config.controls.map(c => [c.name, readControl(form, c)]))
+
+  /** Paint a result: figure, readout, printed text, or the traceback */
+  function show(result) {
+    output.hidden = !(result.error || result.stdout)
+    output.textContent = [result.stdout, result.error].filter(Boolean).join("\n")
+    output.classList.toggle("demo__output--error", Boolean(result.error))
+    el.classList.toggle("demo--error", Boolean(result.error))
+    if (result.error) return
+    readout.textContent = result.text
+    plot.setAttribute("aria-label", result.text)
+    if (!canvas) {
+      canvas = document.createElement("canvas")
+      canvas.className = "demo__canvas"
+      plot.replaceChildren(canvas)
+      el.classList.add("demo--live")
+    }
+    canvas.width = result.bitmap.width
+    canvas.height = result.bitmap.height
+    canvas.getContext("bitmaprenderer").transferFromImageBitmap(result.bitmap)
+  }
+
+  /** Run with the current controls; while a run is in flight, keep only the latest request */
+  async function update() {
+    if (busy) { queued = true; return }
+    busy = true
+    el.setAttribute("aria-busy", "true")
+    try {
+      const dpi = 100 * Math.min(2, window.devicePixelRatio || 1)
+      show(await runDemo({ block, demo: config.demo, params: params(), dpi }))
+    } finally {
+      busy = false
+      el.removeAttribute("aria-busy")
+    }
+    if (queued) { queued = false; update() }
+  }
+
+  /** Start Python (once per tab) and run this block for the first time */
+  async function activate() {
+    if (started) return
+    started = true
+    const stop = onProgress(showProgress)
+    try {
+      await startRuntime(workerURL)
+      status.replaceChildren()
+      el.classList.remove("demo--loading")
+      await update()
+    } catch (error) {
+      started = false
+      status.textContent = `Python could not start: ${error.message}. Click the demo to try again.`
+    } finally {
+      stop()
+    }
+  }
+
+  /** Show how far start-up has got */
+  function showProgress(message) {
+    if (message.type !== "progress") return
+    el.classList.add("demo--loading")
+    status.innerHTML = `<progress max="1" value="${message.done}"></progress><span>${message.label}…</span>`
+  }
+
+  // Controls re-run the demo live; sliders show their value as they move
+  form.addEventListener("input", event => {
+    const control = config.controls.find(c => c.name === event.target.name)
+    if (!control) return
+    if (control.type === "slider") showValue(form, control, readControl(form, control))
+    if (started) update()
+    else activate()
+  })
+  form.addEventListener("submit", event => event.preventDefault())
+  for (const button of form.querySelectorAll(".demo__reroll")) {
+    button.addEventListener("click", () => {
+      form.elements.namedItem(button.dataset.for).value = Math.floor(Math.random() * 2 ** 31)
+      if (started) update()
+      else activate()
+    })
+  }
+
+  // Python starts when the demo comes near the screen or is touched, whichever is first
+  const observer = new IntersectionObserver(entries => {
+    if (entries.some(entry => entry.isIntersecting)) {
+      observer.disconnect()
+      activate()
+    }
+  }, { rootMargin: "200px" })
+  observer.observe(el)
+  el.addEventListener("pointerdown", activate, { once: true })
+  el.addEventListener("focusin", activate, { once: true })
+
+  return () => {
+    observer.disconnect()
+    forgetDemo(block)
+  }
+}

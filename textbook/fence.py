@@ -1,0 +1,166 @@
+"""The ``demo`` fence: a live demo placed in a page with one block.
+
+Registered as a pymdownx.superfences custom fence (see mkdocs.yml), so it
+works wherever superfences does, inside admonitions and tabs too. At build
+time it renders the demo's default figure in CPython as SVG, so readers see
+a figure before any Python runs in their browser; the widget script then
+makes the block live.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
+from pymdownx.superfences import SuperFencesException
+
+from .runner import LiveDemo, format_error
+from .spec import Control, DemoSpec, SpecError, parse
+
+# Types ----------------------------------------------------------------------
+
+
+class DemoBlockError(SuperFencesException):
+    """A demo block that cannot be built; superfences lets this one through."""
+
+
+# Functions ------------------------------------------------------------------
+
+
+def validate(language, inputs, options, attrs, md) -> bool:
+    """Accept the fence with no header options: everything is in its body."""
+    return not inputs
+
+
+def format(source: str, language: str, css_class: str, options: dict, md: Markdown, **kwargs) -> str:
+    """Render a demo block: controls, the static figure, its readout."""
+    line = _line_of(md, source)
+    where = f"line {line}: " if line else ""
+    try:
+        spec = parse(source)
+    except SpecError as error:
+        raise DemoBlockError(f"{where}demo block: {error}") from None
+    index = getattr(md, "demo_count", 0) + 1
+    md.demo_count = index
+    block = f"{spec.demo}-{index}"
+    try:
+        live = LiveDemo(spec.demo)
+        text = live.run(spec.params)
+        svg = live.svg(salt=block)
+    except Exception as error:
+        raise DemoBlockError(
+            f"{where}demo '{spec.demo}' raised while rendering its default figure:\n{format_error(error)}"
+        ) from None
+    return render(spec, block, svg, text, md)
+
+
+def render(spec: DemoSpec, block: str, svg: str, text: str, md: Markdown) -> str:
+    """The block's HTML; it reads and prints without JavaScript."""
+    config = {"demo": spec.demo, "block": block, "controls": [c.to_json() for c in spec.controls]}
+    caption = _inline_markdown(md, spec.caption) if spec.caption else ""
+    controls = "".join(_control_html(block, c) for c in spec.controls)
+    label = html.escape(text or f"Figure of the {spec.demo} demo")
+    return (
+        f'<div class="demo" id="demo-{block}" data-demo="{html.escape(json.dumps(config))}">'
+        f'<form class="demo__controls" aria-label="Controls of the {spec.demo} demo">{controls}</form>'
+        f'<figure class="demo__figure">'
+        f'<div class="demo__plot" role="img" aria-label="{label}">{svg}</div>'
+        + (f"<figcaption>{caption}</figcaption>" if caption else "")
+        + "</figure>"
+        f'<p class="demo__readout" aria-live="polite">{html.escape(text)}</p>'
+        f'<div class="demo__status" role="status"></div>'
+        f'<pre class="demo__output" hidden></pre>'
+        "</div>"
+    )
+
+
+class DemoExtension(Extension):
+    """Keep the page's source lines so a broken block's error can name its line."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.preprocessors.register(_RememberLines(md), "demo_lines", 29)
+
+
+def makeExtension(**kwargs) -> DemoExtension:
+    return DemoExtension(**kwargs)
+
+
+# Helper functions -----------------------------------------------------------
+
+
+class _RememberLines(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        self.md.demo_lines = list(lines)
+        self.md.demo_count = 0
+        return lines
+
+
+_FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})\s*demo\s*$")
+
+
+def _line_of(md: Markdown, source: str) -> int | None:
+    """The 1-based line of the fence opening the block whose body is source."""
+    lines = getattr(md, "demo_lines", None)
+    if not lines:
+        return None
+    body = [line.strip() for line in source.strip("\n").splitlines()]
+    for number, line in enumerate(lines):
+        if _FENCE.match(line):
+            following = [x.strip().lstrip(">").strip() for x in lines[number + 1 : number + 1 + len(body)]]
+            if following == [b.lstrip(">").strip() for b in body]:
+                return number + 1
+    return None
+
+
+def _inline_markdown(md: Markdown, text: str) -> str:
+    """Render a caption's inline Markdown (emphasis, math, links)."""
+    rendered = Markdown(extensions=["pymdownx.arithmatex"], extension_configs={"pymdownx.arithmatex": {"generic": True}}).convert(text)
+    return re.sub(r"^<p>(.*)</p>$", r"\1", rendered.strip(), flags=re.S)
+
+
+def _control_html(block: str, control: Control) -> str:
+    """One labelled control, rendered on the server so it shows without JS."""
+    ident = f"demo-{block}-{control.name}"
+    name = html.escape(control.name)
+    label = html.escape(control.label)
+    help_text = f' title="{html.escape(control.help)}"' if control.help else ""
+    if control.kind == "select":
+        options = "".join(
+            f'<option value="{html.escape(str(o))}"{" selected" if o == control.value else ""}>{html.escape(str(o))}</option>'
+            for o in control.options
+        )
+        field = f'<select id="{ident}" name="{name}">{options}</select>'
+    elif control.kind == "checkbox":
+        checked = " checked" if control.value else ""
+        field = f'<input id="{ident}" name="{name}" type="checkbox"{checked}>'
+    elif control.kind == "text":
+        field = f'<input id="{ident}" name="{name}" type="text" value="{html.escape(control.value)}" spellcheck="false">'
+    elif control.kind == "slider":
+        field = _slider_html(ident, name, control)
+    else:  # number or seed
+        bounds = "".join(
+            f' {key}="{value}"' for key, value in (("min", control.min), ("max", control.max), ("step", control.step)) if value is not None
+        )
+        field = f'<input id="{ident}" name="{name}" type="number" value="{control.value}"{bounds}>'
+        if control.kind == "seed":
+            field += f'<button type="button" class="demo__reroll" data-for="{name}" aria-label="New random seed">New seed</button>'
+    return f'<div class="demo__control demo__control--{control.kind}"{help_text}><label for="{ident}">{label}</label>{field}</div>'
+
+
+def _slider_html(ident: str, name: str, control: Control) -> str:
+    """A range input with its value shown beside it; log sliders move in log10 space."""
+    if control.scale == "log":
+        low, high = math.log10(control.min), math.log10(control.max)
+        position = math.log10(control.value)
+        attributes = f'min="{low}" max="{high}" step="{(high - low) / 1000}" value="{position}"'
+    else:
+        attributes = f'min="{control.min}" max="{control.max}" step="{control.step}" value="{control.value}"'
+    shown = f"{control.value:,}" if control.integer else f"{control.value:g}"
+    return (
+        f'<input id="{ident}" name="{name}" type="range" {attributes} aria-valuetext="{shown}">'
+        f'<output for="{ident}" class="demo__value">{shown}</output>'
+    )

@@ -1,0 +1,223 @@
+"""The demo block's contents: parse and validate what an author wrote.
+
+A demo block is YAML naming a module under ``demos/`` and the controls that
+feed its ``compute`` function::
+
+    demo: dice
+    caption: A fair die rolled *N* times.
+    controls:
+      n_rolls: {label: Rolls, min: 10, max: 100000, value: 600, scale: log}
+      seed: {type: seed, value: 0}
+
+Every mistake raises ``SpecError`` with a message an author can act on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import math
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import yaml
+
+# Types ----------------------------------------------------------------------
+
+KINDS = ("slider", "number", "select", "checkbox", "text", "seed")
+_BLOCK_KEYS = {"demo", "caption", "controls"}
+_CONTROL_KEYS = {"type", "label", "value", "min", "max", "step", "scale", "options", "help"}
+
+
+class SpecError(ValueError):
+    """A demo block that cannot be built, with the reason."""
+
+
+@dataclass(frozen=True)
+class Control:
+    """One input of a demo, bound to a parameter of its compute function."""
+
+    name: str
+    kind: str
+    label: str
+    value: Any
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+    scale: str = "linear"
+    options: tuple = ()
+    help: str = ""
+
+    @property
+    def integer(self) -> bool:
+        """Whether the control only produces whole numbers."""
+        numbers = (self.value, self.min, self.max, self.step)
+        return self.kind == "seed" or all(
+            isinstance(v, int) and not isinstance(v, bool) for v in numbers if v is not None
+        )
+
+    def to_json(self) -> dict:
+        """The fields the browser widget needs."""
+        data = {"name": self.name, "type": self.kind, "integer": self.integer}
+        if self.scale != "linear":
+            data["scale"] = self.scale
+        if self.options:
+            data["options"] = list(self.options)
+        return data
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    """A validated demo block."""
+
+    demo: str
+    caption: str = ""
+    controls: tuple[Control, ...] = field(default_factory=tuple)
+
+    @property
+    def params(self) -> dict:
+        """The default arguments of compute, as the controls start out."""
+        return {c.name: c.value for c in self.controls}
+
+
+# Functions ------------------------------------------------------------------
+
+
+def parse(source: str) -> DemoSpec:
+    """Parse and validate the YAML body of a demo block."""
+    try:
+        data = yaml.safe_load(source)
+    except yaml.YAMLError as error:
+        raise SpecError(f"the block is not valid YAML: {error}") from None
+    if not isinstance(data, dict) or "demo" not in data:
+        raise SpecError("the block must be a YAML mapping with a 'demo: <module>' key")
+    _reject_unknown(data, _BLOCK_KEYS, "demo block")
+    module = load_module(str(data["demo"]))
+    controls = data.get("controls") or {}
+    if not isinstance(controls, dict):
+        raise SpecError("'controls' must be a mapping of parameter name to settings")
+    parsed = tuple(_control(name, settings) for name, settings in controls.items())
+    _check_signature(module, parsed)
+    return DemoSpec(str(data["demo"]), str(data.get("caption") or ""), parsed)
+
+
+def load_module(name: str) -> ModuleType:
+    """Import ``demos.<name>`` and check it has the functions a demo needs."""
+    if not name.isidentifier():
+        raise SpecError(f"'demo' must name a module in demos/, got {name!r}")
+    try:
+        module = importlib.import_module(f"demos.{name}")
+    except ModuleNotFoundError as error:
+        if error.name in (f"demos.{name}", "demos"):
+            raise SpecError(f"no demo module demos/{name}.py") from None
+        raise
+    for function in ("compute", "draw"):
+        if not callable(getattr(module, function, None)):
+            raise SpecError(f"demos/{name}.py has no function '{function}'")
+    return module
+
+
+# Helper functions -----------------------------------------------------------
+
+
+def _reject_unknown(data: dict, known: set, where: str) -> None:
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise SpecError(f"unknown key(s) {', '.join(unknown)} in {where}; use {', '.join(sorted(known))}")
+
+
+def _kind(name: str, settings: dict) -> str:
+    """Infer a control's kind from its settings when 'type' is not given."""
+    kind = settings.get("type")
+    if kind is None:
+        if "options" in settings:
+            kind = "select"
+        elif isinstance(settings.get("value"), bool):
+            kind = "checkbox"
+        elif isinstance(settings.get("value"), str):
+            kind = "text"
+        else:
+            kind = "slider"
+    if kind not in KINDS:
+        raise SpecError(f"control '{name}': unknown type {kind!r}; use one of {', '.join(KINDS)}")
+    return kind
+
+
+def _control(name: str, settings: Any) -> Control:
+    """Build one control and check that its default is allowed."""
+    if not isinstance(settings, dict):
+        raise SpecError(f"control '{name}' must be a mapping like {{min: 0, max: 1, value: 0.5}}")
+    _reject_unknown(settings, _CONTROL_KEYS, f"control '{name}'")
+    kind = _kind(name, settings)
+    if "value" not in settings:
+        raise SpecError(f"control '{name}' needs a default 'value'")
+    value = settings["value"]
+    label = str(settings.get("label") or name.replace("_", " ").capitalize())
+    common = dict(name=name, kind=kind, label=label, value=value, help=str(settings.get("help") or ""))
+    if kind in ("slider", "number", "seed"):
+        return _numeric(settings, common)
+    if kind == "select":
+        options = settings["options"] if "options" in settings else None
+        if not isinstance(options, list) or not options:
+            raise SpecError(f"control '{name}': 'options' must be a non-empty list")
+        if value not in options:
+            raise SpecError(f"control '{name}': default {value!r} is not one of the options {options}")
+        return Control(**common, options=tuple(options))
+    if kind == "checkbox" and not isinstance(value, bool):
+        raise SpecError(f"control '{name}': a checkbox's value must be true or false")
+    if kind == "text" and not isinstance(value, str):
+        raise SpecError(f"control '{name}': a text control's value must be a string")
+    return Control(**common)
+
+
+def _numeric(settings: dict, common: dict) -> Control:
+    """Build a slider, number or seed control, checking its range."""
+    name, kind, value = common["name"], common["kind"], common["value"]
+    numbers = {k: settings.get(k) for k in ("value", "min", "max", "step")}
+    for key, number in numbers.items():
+        if number is not None and (isinstance(number, bool) or not isinstance(number, (int, float))):
+            raise SpecError(f"control '{name}': '{key}' must be a number, got {number!r}")
+    low, high = settings.get("min"), settings.get("max")
+    if kind == "seed":
+        low = 0 if low is None else low
+        high = 2**32 - 1 if high is None else high
+    elif kind == "slider" and (low is None or high is None):
+        raise SpecError(f"control '{name}': a slider needs 'min' and 'max'")
+    if low is not None and high is not None and not low < high:
+        raise SpecError(f"control '{name}': 'min' ({low}) must be below 'max' ({high})")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise SpecError(f"control '{name}': default {value} is outside its range [{low}, {high}]")
+    scale = settings.get("scale", "linear")
+    if scale not in ("linear", "log"):
+        raise SpecError(f"control '{name}': 'scale' must be linear or log, got {scale!r}")
+    if scale == "log" and not (low and low > 0):
+        raise SpecError(f"control '{name}': a log slider needs 'min' above 0")
+    step = settings.get("step")
+    if step is not None and step <= 0:
+        raise SpecError(f"control '{name}': 'step' must be positive")
+    if step is None and kind == "slider" and scale == "linear":
+        whole = all(isinstance(v, int) for v in (value, low, high))
+        step = 1 if whole else _nice_step((high - low) / 100)
+    return Control(**common, min=low, max=high, step=step, scale=scale)
+
+
+def _nice_step(raw: float) -> float:
+    """Round a step down to 1, 2 or 5 times a power of ten."""
+    power = 10 ** math.floor(math.log10(raw))
+    for multiple in (5, 2, 1):
+        if multiple * power <= raw:
+            return multiple * power
+    return power
+
+
+def _check_signature(module: ModuleType, controls: tuple[Control, ...]) -> None:
+    """Every control must be a parameter of compute."""
+    parameters = inspect.signature(module.compute).parameters
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+    for control in controls:
+        if control.name not in parameters and not takes_any:
+            raise SpecError(
+                f"control '{control.name}' is not a parameter of "
+                f"{module.__name__}.compute{inspect.signature(module.compute)}"
+            )
