@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,8 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".cache" / "pyodide"
+# The verified cache; tests point it elsewhere to see what a fresh clone sees.
+CACHE = Path(os.environ.get("TEXTBOOK_PYODIDE_CACHE", ROOT / ".cache" / "pyodide"))
 NPM_PYODIDE = ROOT / "node_modules" / "pyodide"
 PYODIDE_VERSION = "0.27.7"
 CORE_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")

@@ -59,7 +59,7 @@ class Control:
 
     def to_json(self) -> dict:
         """The fields the browser widget needs."""
-        data = {"name": self.name, "type": self.kind, "integer": self.integer}
+        data = {"name": self.name, "type": self.kind, "value": self.value, "integer": self.integer}
         if self.scale != "linear":
             data["scale"] = self.scale
         if self.options:

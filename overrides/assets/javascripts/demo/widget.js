@@ -20,8 +20,13 @@ function readControl(form, control) {
   if (control.type === "text") return input.value
   if (control.type === "select") return control.options[input.selectedIndex]
   let value = Number(input.value)
-  if (control.scale === "log") value = 10 ** value
+  if (control.scale === "log") value = roundToFigures(10 ** value, 2)
   return control.integer ? Math.round(value) : value
+}
+
+/** Round to a number of significant figures: a log slider gives 600, not 603 */
+function roundToFigures(value, figures) {
+  return Number(value.toPrecision(figures))
 }
 
 /** Show a slider's value beside it, as a person reads it */
@@ -57,7 +62,8 @@ export function mountDemo(el, workerURL) {
   let queued = false
   let started = false
 
-  const params = () => Object.fromEntries(config.controls.map(c => [c.name, readControl(form, c)]))
+  // The first live run uses the exact defaults of the build; controls then change them one by one
+  const values = Object.fromEntries(config.controls.map(c => [c.name, c.value]))
 
   /** Paint a result: figure, readout, printed text, or the traceback */
   function show(result) {
@@ -86,7 +92,7 @@ export function mountDemo(el, workerURL) {
     el.setAttribute("aria-busy", "true")
     try {
       const dpi = 100 * Math.min(2, window.devicePixelRatio || 1)
-      show(await runDemo({ block, demo: config.demo, params: params(), dpi }))
+      show(await runDemo({ block, demo: config.demo, params: values, dpi }))
     } finally {
       busy = false
       el.removeAttribute("aria-busy")
@@ -123,14 +129,17 @@ export function mountDemo(el, workerURL) {
   form.addEventListener("input", event => {
     const control = config.controls.find(c => c.name === event.target.name)
     if (!control) return
-    if (control.type === "slider") showValue(form, control, readControl(form, control))
+    values[control.name] = readControl(form, control)
+    if (control.type === "slider") showValue(form, control, values[control.name])
     if (started) update()
     else activate()
   })
   form.addEventListener("submit", event => event.preventDefault())
   for (const button of form.querySelectorAll(".demo__reroll")) {
     button.addEventListener("click", () => {
-      form.elements.namedItem(button.dataset.for).value = Math.floor(Math.random() * 2 ** 31)
+      const input = form.elements.namedItem(button.dataset.for)
+      input.value = Math.floor(Math.random() * 2 ** 31)
+      values[input.name] = Number(input.value)
       if (started) update()
       else activate()
     })

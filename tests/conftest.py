@@ -1,0 +1,133 @@
+"""Shared fixtures: a built copy of the book, a local server, a real Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def mkdocs_build(project: Path) -> subprocess.CompletedProcess:
+    """Run the real `mkdocs build --strict` on a project folder."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(project / "site")]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+
+def scratch_project(tmp: Path, pages: dict[str, str]) -> Path:
+    """A small book that inherits the real configuration but has its own pages."""
+    (tmp / "docs").mkdir(parents=True)
+    for name, text in pages.items():
+        (tmp / "docs" / name).write_text(text)
+    (tmp / "overrides").symlink_to(ROOT / "overrides")
+    nav = "\n".join(f"  - {name}" for name in pages)
+    (tmp / "mkdocs.yml").write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nnav:\n{nav}\n")
+    return tmp
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, port) -> Path:
+    """The whole book, built strictly for the test server's address.
+
+    Material's instant navigation only intercepts links listed in the
+    sitemap, whose addresses come from site_url, so it must name this port.
+    """
+    project = tmp_path_factory.mktemp("book")
+    (project / "docs").symlink_to(ROOT / "docs")
+    (project / "overrides").symlink_to(ROOT / "overrides")
+    (project / "mkdocs.yml").write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\nsite_url: http://127.0.0.1:{port}/\n")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project / "site"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm", ".mjs": "text/javascript"}
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(built_site, port):
+    """Serve the built book on 127.0.0.1 only; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run ./book.sh test, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+class PageWatch:
+    """Everything a page asked for and complained about."""
+
+    def __init__(self, page):
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("requestfailed", lambda request: self.errors.append(f"failed: {request.url}"))
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh browser profile for one test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    """A new tab whose requests and errors are recorded in page.watch."""
+    page = context.new_page()
+    page.watch = PageWatch(page)
+    page.set_default_timeout(90_000)
+    return page

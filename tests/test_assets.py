@@ -1,0 +1,74 @@
+"""The runtime cache: only files that match the official lock are served."""
+
+import hashlib
+import json
+import shutil
+import zipfile
+
+import pytest
+
+from textbook import assets
+
+
+@pytest.fixture(scope="module")
+def lock():
+    return assets.read_lock(assets.NPM_PYODIDE / "pyodide-lock.json")
+
+
+def test_the_cache_made_by_setup_is_complete_and_verified():
+    assert assets.missing_or_bad() == []
+
+
+def test_demo_packages_resolve_to_numpy_matplotlib_and_their_dependencies(lock):
+    names = assets.closure(lock)
+    assert {"numpy", "matplotlib", "pillow", "kiwisolver", "python-dateutil", "six"} <= set(names)
+    assert "scipy" not in names and "pandas" not in names
+    trimmed = assets.trimmed_lock(lock)
+    assert set(trimmed["packages"]) == set(names)
+    assert trimmed["info"] == lock["info"]
+
+
+def _fake_source(tmp_path, lock, tamper: str | None):
+    """A stand-in for the downloaded archive, built from the verified cache."""
+    archive = tmp_path / "source.whl"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name in assets.closure(lock):
+            file_name = lock["packages"][name]["file_name"]
+            data = (assets.CACHE / file_name).read_bytes()
+            if name == tamper:
+                data = data[:-1] + bytes([data[-1] ^ 1])  # one flipped bit
+            zf.writestr(assets.WHEEL_DIR_IN_SOURCE + file_name, data)
+    return archive
+
+
+def test_an_untampered_source_installs_every_wheel(tmp_path, lock):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    installed = assets.install_wheels(_fake_source(tmp_path, lock, None), cache, lock)
+    assert len(installed) == len(assets.closure(lock))
+    for file_name in installed:
+        digest = hashlib.sha256((cache / file_name).read_bytes()).hexdigest()
+        assert digest in {e["sha256"] for e in lock["packages"].values()}
+
+
+def test_a_tampered_wheel_is_refused_and_not_kept(tmp_path, lock):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    with pytest.raises(assets.AssetError, match=r"refusing numpy-2\.0\.2-.*sha256"):
+        assets.install_wheels(_fake_source(tmp_path, lock, "numpy"), cache, lock)
+    assert not (cache / lock["packages"]["numpy"]["file_name"]).exists()
+
+
+def test_a_tampered_file_in_the_cache_is_reported(tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(assets.CACHE, cache)
+    wheel = next(cache.glob("matplotlib-*.whl"))
+    wheel.write_bytes(wheel.read_bytes() + b"x")
+    assert assets.missing_or_bad(cache) == [wheel.name]
+
+
+def test_a_lock_for_another_pyodide_version_is_refused(tmp_path, lock):
+    other = tmp_path / "pyodide-lock.json"
+    other.write_text(json.dumps({**lock, "info": {**lock["info"], "version": "0.26.0"}}))
+    with pytest.raises(assets.AssetError, match="0.26.0"):
+        assets.read_lock(other)

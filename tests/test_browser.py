@@ -1,0 +1,129 @@
+"""The book in real Chromium with real Pyodide, served from 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ARTIFACTS
+
+SAMPLING = "/part1/sampling/"
+
+
+def live(page, selector: str = ".demo") -> None:
+    """Wait until the first demo matching selector shows a live figure."""
+    page.wait_for_selector(f"{selector}.demo--live canvas")
+
+
+def canvas_pixels(page, index: int) -> str:
+    return page.eval_on_selector_all(".demo canvas", f"els => els[{index}].toDataURL()")
+
+
+def readout(page, index: int) -> str:
+    return page.locator(".demo__readout").nth(index).inner_text()
+
+
+def set_slider(page, index: int, name: str, value: float) -> None:
+    """Move a range input the way a reader's drag does: set it and fire input."""
+    page.locator(f".demo >> nth={index}").locator(f"input[name={name}]").evaluate(
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})) }", value
+    )
+
+
+def test_the_static_figure_is_there_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + SAMPLING)
+    plots = page.locator(".demo__plot svg")
+    assert plots.count() == 2
+    assert plots.first.bounding_box()["width"] > 300
+    assert "600 rolls" in readout(page, 0)
+    context.close()
+
+
+def test_a_demo_loads_with_progress_runs_and_follows_its_slider(page, server):
+    page.goto(server + SAMPLING)
+    page.wait_for_selector(".demo__status progress")  # the reader sees start-up progress
+    live(page)
+    assert page.locator(".demo__status").first.inner_text() == ""
+    before_text, before_pixels = readout(page, 0), canvas_pixels(page, 0)
+    assert "600 rolls" in before_text
+
+    set_slider(page, 0, "n_rolls", 5)  # log10: 100,000 rolls
+    page.wait_for_function("() => document.querySelector('.demo__readout').innerText.startsWith('100,000 rolls')")
+    assert canvas_pixels(page, 0) != before_pixels
+    assert page.locator(".demo__value").first.inner_text() == "100,000"
+    assert page.watch.errors == []
+
+
+def test_a_demo_that_raises_shows_its_traceback_and_the_other_demo_still_works(page, server):
+    page.goto(server + SAMPLING)
+    loaded = page.locator(".demo").nth(1)
+    loaded.scroll_into_view_if_needed()
+    live(page, f"#{loaded.get_attribute('id')}")
+    loaded.locator("input[name=weights]").fill("1 2 3")
+    error = loaded.locator(".demo__output--error")
+    error.wait_for()
+    assert "Traceback" in error.inner_text()
+    assert "ValueError: a die has six faces: give six weights, got 3" in error.inner_text()
+
+    fair = page.locator(".demo").first
+    fair.scroll_into_view_if_needed()
+    live(page)
+    set_slider(page, 0, "n_rolls", 3)
+    page.wait_for_function("() => document.querySelector('.demo__readout').innerText.startsWith('1,000 rolls')")
+
+    loaded.locator("input[name=weights]").fill("1 2 3 4 5 6")
+    page.wait_for_function("() => !document.querySelectorAll('.demo')[1].classList.contains('demo--error')")
+    assert loaded.locator(".demo__output").is_hidden()
+    assert page.watch.errors == []
+
+
+def test_math_is_typeset_by_the_local_katex(page, server):
+    page.goto(server + SAMPLING)
+    page.wait_for_selector(".arithmatex .katex")
+    assert page.locator(".arithmatex").count() == page.locator(".arithmatex .katex").count()
+    assert page.locator(".katex-error").count() == 0
+
+
+def test_every_request_stays_on_127_0_0_1(page, server):
+    page.goto(server + SAMPLING)
+    live(page)
+    page.goto(server + "/")
+    page.wait_for_load_state("networkidle")
+    hosts = {urlparse(url).hostname for url in page.watch.requests if not url.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}, page.watch.requests
+    assert any(url.endswith("pyodide.asm.wasm") for url in page.watch.requests)
+    assert page.watch.errors == []
+
+
+def test_instant_navigation_keeps_the_runtime_and_remounts_demos(page, server):
+    page.goto(server + SAMPLING)
+    live(page)
+    page.click("a.md-footer__link--prev")  # Material swaps the page without a reload
+    page.wait_for_url(re.compile(r".*/generative-vs-discriminative/"))
+    page.click("a.md-footer__link--next")
+    page.wait_for_url(re.compile(r".*/sampling/"))
+    live(page)
+    set_slider(page, 0, "n_rolls", 2)
+    page.wait_for_function("() => document.querySelector('.demo__readout').innerText.startsWith('100 rolls')")
+    loads = [url for url in page.watch.requests if url.endswith("pyodide.asm.wasm")]
+    assert len(loads) == 1, "Pyodide was loaded again after an instant page swap"
+    assert page.watch.errors == []
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshots_light_and_dark_desktop_and_phone(browser, server, scheme, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="dark" if scheme == "slate" else "light")
+    page = context.new_page()
+    page.goto(server + SAMPLING)
+    assert page.get_attribute("body", "data-md-color-scheme") == scheme
+    live(page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"sampling-{scheme}-{width}.png", full_page=True)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, "the page scrolls sideways"
+    context.close()

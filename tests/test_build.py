@@ -1,0 +1,83 @@
+"""The strict build: it passes for the book and stops, naming file and line, on a broken block."""
+
+import re
+
+import pytest
+
+from conftest import mkdocs_build, scratch_project
+
+GOOD_BLOCK = """```demo
+demo: dice
+controls:
+  n_rolls: {min: 10, max: 1000, value: 100}
+```
+"""
+
+
+def page_with(block: str) -> str:
+    """A page whose demo block opens on line 7."""
+    return "# A page\n\nSome text.\n\n!!! note\n    Before.\n\n" + block
+
+
+def build_error(tmp_path, block: str) -> str:
+    project = scratch_project(tmp_path, {"chapter.md": page_with(block)})
+    result = mkdocs_build(project)
+    assert result.returncode != 0, "the build should have failed"
+    return result.stderr
+
+
+def test_the_book_builds_strictly_with_a_static_figure_in_every_demo(built_site):
+    pages = list(built_site.rglob("index.html"))
+    assert pages
+    demos = 0
+    for page in pages:
+        html = page.read_text()
+        for block in re.findall(r'<div class="demo" .*?</figure>', html, re.S):
+            demos += 1
+            assert "<svg" in block, f"{page}: a demo without its static figure"
+    assert demos >= 2
+
+
+def test_a_good_block_builds(tmp_path):
+    project = scratch_project(tmp_path, {"chapter.md": page_with(GOOD_BLOCK)})
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    html = (project / "site" / "chapter" / "index.html").read_text()
+    assert 'class="demo__plot"' in html and "<svg" in html
+
+
+@pytest.mark.parametrize(
+    "block, reason",
+    [
+        (GOOD_BLOCK.replace("demo: dice", "demo: no_such_demo"), "no demo module demos/no_such_demo.py"),
+        (GOOD_BLOCK.replace("value: 100", "value: 5000"), "default 5000 is outside its range [10, 1000]"),
+        (GOOD_BLOCK.replace("n_rolls:", "n_throws:"), "control 'n_throws' is not a parameter of demos.dice.compute"),
+        (GOOD_BLOCK.replace("demo: dice", "demo: dice\ncolour: red"), "unknown key(s) colour"),
+        (GOOD_BLOCK.replace("{min: 10", "{min: [10"), "not valid YAML"),
+        (
+            GOOD_BLOCK.replace("controls:", "controls:\n  weights: {value: '1 2 3'}"),
+            "raised while rendering its default figure",
+        ),
+    ],
+    ids=["missing-module", "default-out-of-range", "unknown-parameter", "unknown-key", "bad-yaml", "demo-raises"],
+)
+def test_a_broken_block_fails_the_build_naming_file_and_line(tmp_path, block, reason):
+    output = build_error(tmp_path, block)
+    assert "chapter.md" in output
+    assert "line 8:" in output
+    assert reason in output
+
+
+def test_a_demo_that_raises_shows_its_traceback_in_the_build_error(tmp_path):
+    output = build_error(tmp_path, GOOD_BLOCK.replace("controls:", "controls:\n  weights: {value: '1 2 3'}"))
+    assert "Traceback" in output and "a die has six faces" in output
+    assert "demos/dice.py" in output
+
+
+def test_a_missing_runtime_names_the_command_to_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTBOOK_PYODIDE_CACHE", str(tmp_path / "empty-cache"))
+    project = scratch_project(tmp_path / "book", {"chapter.md": page_with(GOOD_BLOCK)})
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    assert "Pyodide runtime is missing" in result.stderr
+    assert "./book.sh build" in result.stderr
