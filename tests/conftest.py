@@ -41,6 +41,7 @@ def scratch_project(tmp: Path, pages: dict[str, str]) -> Path:
     for name, text in pages.items():
         (tmp / "docs" / name).write_text(text)
     (tmp / "overrides").symlink_to(ROOT / "overrides")
+    (tmp / "includes").symlink_to(ROOT / "includes")
     nav = "\n".join(f"  - {name}" for name in pages)
     (tmp / "mkdocs.yml").write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nnav:\n{nav}\n")
     return tmp
@@ -67,6 +68,7 @@ def built_site(tmp_path_factory, port) -> Path:
     project = tmp_path_factory.mktemp("book")
     (project / "docs").symlink_to(ROOT / "docs")
     (project / "overrides").symlink_to(ROOT / "overrides")
+    (project / "includes").symlink_to(ROOT / "includes")
     (project / "mkdocs.yml").write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\nsite_url: http://127.0.0.1:{port}/\n")
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -37,7 +37,7 @@ def test_the_static_figure_is_there_without_javascript(browser, server):
     page = context.new_page()
     page.goto(server + SAMPLING)
     plots = page.locator(".demo__plot svg")
-    assert plots.count() == 2
+    assert plots.count() == page.locator(".demo").count() >= 2
     assert plots.first.bounding_box()["width"] > 300
     assert "600 rolls" in readout(page, 0)
     context.close()
@@ -121,7 +121,9 @@ def test_screenshots_light_and_dark_desktop_and_phone(browser, server, scheme, w
     page = context.new_page()
     page.goto(server + SAMPLING)
     assert page.get_attribute("body", "data-md-color-scheme") == scheme
+    page.locator(".demo").first.scroll_into_view_if_needed()
     live(page)
+    page.evaluate("window.scrollTo(0, 0)")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"sampling-{scheme}-{width}.png", full_page=True)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")

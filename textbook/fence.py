@@ -60,9 +60,9 @@ def format(source: str, language: str, css_class: str, options: dict, md: Markdo
 
 def render(spec: DemoSpec, block: str, svg: str, text: str, md: Markdown) -> str:
     """The block's HTML; it reads and prints without JavaScript."""
-    config = {"demo": spec.demo, "block": block, "controls": [c.to_json() for c in spec.controls]}
+    config = {"demo": spec.demo, "block": block, "controls": [c.to_json() for c in spec.controls], "stream": spec.stream}
     caption = _inline_markdown(md, spec.caption) if spec.caption else ""
-    controls = "".join(_control_html(block, c) for c in spec.controls)
+    controls = "".join(_control_html(block, c) for c in spec.controls) + _actions_html(spec)
     label = html.escape(text or f"Figure of the {spec.demo} demo")
     return (
         f'<div class="demo" id="demo-{block}" data-demo="{html.escape(json.dumps(config))}">'
@@ -149,6 +149,16 @@ def _control_html(block: str, control: Control) -> str:
         if control.kind == "seed":
             field += f'<button type="button" class="demo__reroll" data-for="{name}" aria-label="New random seed">New seed</button>'
     return f'<div class="demo__control demo__control--{control.kind}"{help_text}><label for="{ident}">{label}</label>{field}</div>'
+
+
+def _actions_html(spec: DemoSpec) -> str:
+    """The run button of a button-run block and the Stop button of a streaming demo."""
+    buttons = ""
+    if spec.button:
+        buttons += f'<button type="button" class="md-button md-button--primary demo__run">{html.escape(spec.button)}</button>'
+    if spec.stream:
+        buttons += '<button type="button" class="md-button demo__stop" hidden>Stop</button>'
+    return f'<div class="demo__actions">{buttons}</div>' if buttons else ""
 
 
 def _slider_html(ident: str, name: str, control: Control) -> str:

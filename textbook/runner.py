@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import io
 import traceback
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -30,7 +30,21 @@ class LiveDemo:
 
     def run(self, params: dict) -> str:
         """Compute with params and bring the figure up to date; return the readout."""
-        data = self.module.compute(**params)
+        return self.show(self.module.compute(**params))
+
+    def frames(self, params: dict) -> Iterator[str]:
+        """Bring the figure up to date once per frame the demo yields.
+
+        A demo with a ``stream`` generator (say, a model in training) yields
+        intermediate results; any other demo gives one frame from ``compute``.
+        """
+        stream = getattr(self.module, "stream", None)
+        results = stream(**params) if stream else iter([self.module.compute(**params)])
+        for data in results:
+            yield self.show(data)
+
+    def show(self, data: Any) -> str:
+        """Draw data (first time) or update the artists in place; return the readout."""
         if self._update is None:
             self.figure.clear()
             self._update = self.module.draw(data, self.figure)
@@ -59,23 +73,57 @@ class LiveDemo:
 # Functions for the browser worker --------------------------------------------
 
 _blocks: dict[str, LiveDemo] = {}
+_runs: dict[str, Iterator[str]] = {}
 
 
-def run_block(block: str, demo: str, params: dict, dpi: float) -> dict:
-    """Run one block's demo in the worker; keep its figure for the next run.
+def start_block(block: str, demo: str, params: dict, dpi: float) -> dict:
+    """Start a run of one block's demo in the worker and return its first frame.
 
-    Returns the readout and pixels, or the traceback of the demo's error.
+    The block's figure is kept, so the next run only updates its artists.
     """
-    live = _blocks.get(block)
     try:
+        live = _blocks.get(block)
         if live is None or live.module.__name__ != f"demos.{demo}" or live.figure.dpi != dpi:
             live = _blocks[block] = LiveDemo(demo, dpi)
-        text = live.run(params)
-        pixels, width, height = live.rgba()
+        _runs[block] = live.frames(params)
     except Exception as error:  # the reader sees it; the page goes on
-        _blocks.pop(block, None)  # a half-updated figure is not worth keeping
-        return {"error": format_error(error)}
+        return _failed(block, error)
+    return next_frame(block)
+
+
+def next_frame(block: str) -> dict | None:
+    """The run's next frame: readout and pixels, or the demo's traceback; None when done."""
+    run = _runs.get(block)
+    if run is None:
+        return None
+    try:
+        text = next(run)
+        pixels, width, height = _blocks[block].rgba()
+    except StopIteration:
+        _runs.pop(block, None)
+        return None
+    except Exception as error:
+        return _failed(block, error)
     return {"text": text, "pixels": pixels, "width": width, "height": height}
+
+
+def stop_block(block: str) -> None:
+    """End a block's run early; its figure keeps the last frame."""
+    run = _runs.pop(block, None)
+    if run is not None:
+        run.close()
+
+
+def forget(block: str) -> None:
+    """Drop a block's figure, e.g. when its page is left."""
+    stop_block(block)
+    _blocks.pop(block, None)
+
+
+def _failed(block: str, error: BaseException) -> dict:
+    _runs.pop(block, None)
+    _blocks.pop(block, None)  # a half-updated figure is not worth keeping
+    return {"error": format_error(error)}
 
 
 def format_error(error: BaseException) -> str:
@@ -87,9 +135,3 @@ def format_error(error: BaseException) -> str:
     lines += traceback.format_list(keep)
     lines += traceback.format_exception_only(type(error), error)
     return "".join(lines)
-
-
-def forget(block: str) -> None:
-    """Drop a block's figure, e.g. when its page is left."""
-    _blocks.pop(block, None)
-

@@ -26,7 +26,7 @@ import yaml
 # Types ----------------------------------------------------------------------
 
 KINDS = ("slider", "number", "select", "checkbox", "text", "seed")
-_BLOCK_KEYS = {"demo", "caption", "controls"}
+_BLOCK_KEYS = {"demo", "caption", "controls", "button"}
 _CONTROL_KEYS = {"type", "label", "value", "min", "max", "step", "scale", "options", "help"}
 
 
@@ -74,6 +74,8 @@ class DemoSpec:
     demo: str
     caption: str = ""
     controls: tuple[Control, ...] = field(default_factory=tuple)
+    button: str = ""  # when set, the demo runs only when this button is pressed
+    stream: bool = False  # the module yields frames (e.g. while training)
 
     @property
     def params(self) -> dict:
@@ -99,7 +101,11 @@ def parse(source: str) -> DemoSpec:
         raise SpecError("'controls' must be a mapping of parameter name to settings")
     parsed = tuple(_control(name, settings) for name, settings in controls.items())
     _check_signature(module, parsed)
-    return DemoSpec(str(data["demo"]), str(data.get("caption") or ""), parsed)
+    button = data.get("button") or ""
+    if not isinstance(button, str):
+        raise SpecError("'button' must be the label of the run button, e.g. 'button: Train'")
+    stream = callable(getattr(module, "stream", None))
+    return DemoSpec(str(data["demo"]), str(data.get("caption") or ""), parsed, button, stream)
 
 
 def load_module(name: str) -> ModuleType:

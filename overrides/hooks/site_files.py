@@ -3,8 +3,9 @@
 - the Pyodide runtime and wheels verified by ``python -m textbook.assets``,
   with a lock file trimmed to the packages served;
 - KaTeX, from the npm package, so math needs no CDN;
-- the Python the worker runs: ``demos/`` and the shared runner, in one JSON
-  file fetched once per tab.
+- a memory snapshot of the bare runtime, which starts Python ~2 s sooner;
+- what the worker writes into its file system (``textbook.bundle``): the
+  demos, their runner and a font list, in one JSON file fetched once per tab.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from textbook import assets
+from textbook.bundle import data_files, site_path, worker_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 KATEX = ROOT / "node_modules" / "katex" / "dist"
@@ -39,8 +41,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     lock = assets.read_lock(assets.CACHE / "pyodide-lock.json")
     trimmed = assets.trimmed_lock(lock)
-    for name in assets.CORE_FILES:
-        if name != "pyodide-lock.json":
+    for name in (*assets.CORE_FILES, assets.SNAPSHOT):
+        if name not in ("pyodide-lock.json", "pyodide.mjs"):
             _add(files, config, f"assets/pyodide/{name}", assets.CACHE / name)
     for entry in trimmed["packages"].values():
         _add(files, config, f"assets/pyodide/{entry['file_name']}", assets.CACHE / entry["file_name"])
@@ -49,19 +51,13 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         _add(files, config, f"assets/katex/{name}", KATEX / name)
     for font in sorted((KATEX / "fonts").glob("*.woff2")):
         _add(files, config, f"assets/katex/fonts/{font.name}", font)
-    files.append(File.generated(config, "assets/python/bundle.json", content=json.dumps(python_bundle())))
+    files.append(File.generated(config, "assets/python/bundle.json", content=worker_bundle()))
+    for path in data_files():
+        _add(files, config, f"assets/{site_path(path)}", path)
     return files
 
 
 # Helper functions -----------------------------------------------------------
-
-
-# The Python files the browser worker imports, keyed by their path on sys.path
-def python_bundle() -> dict[str, str]:
-    sources = {"textbook/__init__.py": "", "textbook/runner.py": (ROOT / "textbook" / "runner.py").read_text()}
-    for path in sorted((ROOT / "demos").rglob("*.py")):
-        sources[path.relative_to(ROOT).as_posix()] = path.read_text()
-    return sources
 
 
 def _add(files: Files, config: MkDocsConfig, uri: str, source: Path) -> None:

@@ -25,11 +25,16 @@ let lastProgress = null
 function dispatch({ data }) {
   if (data.type === "progress" || data.type === "ready" || data.type === "fatal") {
     lastProgress = data
+    if (data.type === "ready") window.__demoTimings = { ...data.timings, readyAt: performance.now() }  // for the benchmark
     for (const listener of listeners) listener(data)
   }
-  if (data.type === "result" && pending.has(data.id)) {
-    pending.get(data.id)(data)
-    pending.delete(data.id)
+  if (data.type === "frame" && pending.has(data.id)) {
+    const { onFrame, resolve } = pending.get(data.id)
+    if (data.bitmap || data.error) onFrame(data)
+    if (data.final) {
+      pending.delete(data.id)
+      resolve(data)
+    }
   }
 }
 
@@ -75,14 +80,25 @@ export function onProgress(listener) {
  * Run a demo in the worker.
  *
  * @param {object} request - {block, demo, params, dpi}
- * @returns {Promise<object>} {text, stdout, bitmap} or {error, stdout}
+ * @param {Function} onFrame - called with each {text, stdout, bitmap} or {error, stdout}
+ * @returns {{id: number, done: Promise<object>}} the run's id (to stop it) and its end
  */
-export function runDemo(request) {
+export function runDemo(request, onFrame) {
   const id = ++nextId
-  return new Promise(resolve => {
-    pending.set(id, resolve)
+  const done = new Promise(resolve => {
+    pending.set(id, { onFrame, resolve })
     worker.postMessage({ type: "run", id, ...request })
   })
+  return { id, done }
+}
+
+/**
+ * Ask a run to stop after its current frame; a streaming demo keeps what it has.
+ *
+ * @param {number} id - the run's id
+ */
+export function stopDemo(id) {
+  worker?.postMessage({ type: "stop", id })
 }
 
 /**

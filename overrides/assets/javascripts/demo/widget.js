@@ -7,7 +7,7 @@
  * that every later run repaints in place.
  */
 
-import { forgetDemo, onProgress, runDemo, startRuntime } from "./runtime.js"
+import { forgetDemo, onProgress, runDemo, startRuntime, stopDemo } from "./runtime.js"
 
 /* ----------------------------------------------------------------------------
  * Helper functions
@@ -57,8 +57,10 @@ export function mountDemo(el, workerURL) {
   const readout = el.querySelector(".demo__readout")
   const status = el.querySelector(".demo__status")
   const output = el.querySelector(".demo__output")
+  const runButton = el.querySelector(".demo__run")
+  const stopButton = el.querySelector(".demo__stop")
   let canvas = null
-  let busy = false
+  let running = null  // the run in flight: {id, done}
   let queued = false
   let started = false
 
@@ -87,16 +89,25 @@ export function mountDemo(el, workerURL) {
 
   /** Run with the current controls; while a run is in flight, keep only the latest request */
   async function update() {
-    if (busy) { queued = true; return }
-    busy = true
-    el.setAttribute("aria-busy", "true")
-    try {
-      const dpi = 100 * Math.min(2, window.devicePixelRatio || 1)
-      show(await runDemo({ block, demo: config.demo, params: values, dpi }))
-    } finally {
-      busy = false
-      el.removeAttribute("aria-busy")
+    if (running) {
+      queued = true
+      if (config.stream) stopDemo(running.id)  // a long run gives way to the newer settings
+      return
     }
+    el.setAttribute("aria-busy", "true")
+    if (config.stream) stopButton.hidden = false
+    const dpi = 100 * Math.min(2, window.devicePixelRatio || 1)
+    let start = performance.now()
+    running = runDemo({ block, demo: config.demo, params: { ...values }, dpi }, frame => {
+      show(frame)
+      // Announce each repaint (the benchmark times it; nothing else needs it)
+      el.dispatchEvent(new CustomEvent("demo:shown", { bubbles: true, detail: { ms: performance.now() - start, error: frame.error } }))
+      start = performance.now()
+    })
+    const end = await running.done
+    running = null
+    if (stopButton) stopButton.hidden = true
+    el.removeAttribute("aria-busy")
     if (queued) { queued = false; update() }
   }
 
@@ -109,7 +120,7 @@ export function mountDemo(el, workerURL) {
       await startRuntime(workerURL)
       status.replaceChildren()
       el.classList.remove("demo--loading")
-      await update()
+      if (!runButton) await update()
     } catch (error) {
       started = false
       status.textContent = `Python could not start: ${error.message}. Click the demo to try again.`
@@ -131,16 +142,24 @@ export function mountDemo(el, workerURL) {
     if (!control) return
     values[control.name] = readControl(form, control)
     if (control.type === "slider") showValue(form, control, values[control.name])
-    if (started) update()
+    if (runButton) runButton.classList.add("demo__run--pending")  // runs only when pressed
+    else if (started) update()
     else activate()
   })
+  runButton?.addEventListener("click", async () => {
+    runButton.classList.remove("demo__run--pending")
+    await activate()
+    update()
+  })
+  stopButton?.addEventListener("click", () => running && stopDemo(running.id))
   form.addEventListener("submit", event => event.preventDefault())
   for (const button of form.querySelectorAll(".demo__reroll")) {
     button.addEventListener("click", () => {
       const input = form.elements.namedItem(button.dataset.for)
       input.value = Math.floor(Math.random() * 2 ** 31)
       values[input.name] = Number(input.value)
-      if (started) update()
+      if (runButton) runButton.classList.add("demo__run--pending")
+      else if (started) update()
       else activate()
     })
   }

@@ -24,9 +24,13 @@ const STAGES = [
   ["matplotlib", "Importing matplotlib", 0.2],
 ]
 
+/** When each start-up stage began, in ms since the worker started (for the benchmark) */
+const timings = {}
+
 let pyodide = null
-let runBlock = null
+let python = null  // the runner's functions: start_block, next_frame, stop_block, forget
 let stdout = []
+const stopping = new Set()
 
 /* ----------------------------------------------------------------------------
  * Helper functions
@@ -34,6 +38,7 @@ let stdout = []
 
 /** Tell the page a start-up stage has begun */
 function progress(stage) {
+  timings[stage] = Math.round(performance.now())
   let done = 0
   for (const [name, label, share] of STAGES) {
     if (name === stage) {
@@ -44,64 +49,91 @@ function progress(stage) {
   }
 }
 
-/** Write the demos' Python sources into the worker's file system */
-function installSources(bundle) {
-  for (const [path, source] of Object.entries(bundle)) {
-    const full = `/home/pyodide/site/${path}`
-    pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf("/")))
-    pyodide.FS.writeFile(full, source)
+/** Write the bundle's files (demo sources, font list) into the file system */
+async function writeFiles({ files, fetch: remote }) {
+  const fetched = Object.entries(remote).map(async ([path, url]) =>
+    [path, new Uint8Array(await (await fetch(`${ASSETS}${url}`)).arrayBuffer())])
+  for (const [path, data] of [...Object.entries(files), ...await Promise.all(fetched)]) {
+    pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")))
+    pyodide.FS.writeFile(path, data)
+  }
+}
+
+/** Start the runtime from the bare-runtime snapshot, or without it if there is none */
+async function startPython() {
+  const options = {
+    indexURL: `${ASSETS}pyodide/`,
+    stdout: line => stdout.push(line),
+    stderr: line => stdout.push(line),
+  }
+  const snapshot = fetch(`${ASSETS}pyodide/snapshot.bin`)
+    .then(response => response.ok ? response.arrayBuffer() : Promise.reject(new Error(response.statusText)))
+  try {
+    return await self.loadPyodide({ ...options, _loadSnapshot: snapshot })
+  } catch (error) {
+    console.warn(`Starting Python without its snapshot: ${error.message}`)
+    return self.loadPyodide(options)
   }
 }
 
 /** Start Pyodide, load the packages and import the runner */
 async function boot() {
   progress("runtime")
+  const files = fetch(`${ASSETS}python/bundle.json`).then(response => response.json())
   importScripts(`${ASSETS}pyodide/pyodide.js`)
-  const sources = fetch(`${ASSETS}python/bundle.json`).then(response => response.json())
-  pyodide = await self.loadPyodide({
-    indexURL: `${ASSETS}pyodide/`,
-    stdout: line => stdout.push(line),
-    stderr: line => stdout.push(line),
-  })
+  pyodide = await startPython()
   progress("packages")
   await pyodide.loadPackage(PACKAGES, { messageCallback: () => {} })
-  installSources(await sources)
+  await writeFiles(await files)  // after unpacking: it replaces matplotlib's stale font list
   progress("numpy")
   pyodide.runPython("import numpy")
   progress("matplotlib")
-  pyodide.runPython(`
-import sys
-sys.path.insert(0, "/home/pyodide/site")
-from textbook.runner import run_block, forget
-`)
-  runBlock = pyodide.globals.get("run_block")
-  self.postMessage({ type: "ready" })
+  pyodide.runPython(`import sys; sys.path.insert(0, "/home/pyodide/site")`)
+  python = pyodide.pyimport("textbook.runner")
+  timings.ready = Math.round(performance.now())
+  self.postMessage({ type: "ready", timings })
 }
 
-/** Run one demo and post its result; a demo's error is a result too */
+/** Turn one frame from Python into a message: readout and figure, or the traceback */
+async function toMessage(frame) {
+  try {
+    const error = frame.get("error")
+    if (error !== undefined) return { error }
+    const pixels = frame.get("pixels")
+    const buffer = pixels.getBuffer("u8clamped")
+    const image = new ImageData(buffer.data.slice(), frame.get("width"), frame.get("height"))
+    buffer.release()
+    pixels.destroy()
+    return { text: frame.get("text"), bitmap: await createImageBitmap(image) }
+  } finally {
+    frame.destroy()
+  }
+}
+
+/** Let queued messages (a Stop) in between two frames */
+const breathe = () => new Promise(resolve => setTimeout(resolve, 0))
+
+/** Run one demo, posting every frame it yields; the last message is final */
 async function run({ id, block, demo, params, dpi }) {
   stdout = []
-  const py = pyodide.toPy(params)
-  const result = runBlock(block, demo, py, dpi)
-  py.destroy()
-  const out = stdout.join("\n")
-  const error = result.get("error")
-  if (error !== undefined) {
-    result.destroy()
-    self.postMessage({ type: "result", id, error, stdout: out })
-    return
+  const args = pyodide.toPy(params)
+  let frame = python.start_block(block, demo, args, dpi)
+  args.destroy()
+  while (frame) {
+    const message = await toMessage(frame)
+    if (message.error) {
+      self.postMessage({ type: "frame", id, final: true, stdout: stdout.join("\n"), ...message })
+      return
+    }
+    self.postMessage({ type: "frame", id, final: false, stdout: stdout.join("\n"), ...message }, [message.bitmap])
+    await breathe()
+    if (stopping.delete(id)) {
+      python.stop_block(block)
+      break
+    }
+    frame = python.next_frame(block)
   }
-  const width = result.get("width")
-  const height = result.get("height")
-  const pixels = result.get("pixels")
-  const buffer = pixels.getBuffer("u8clamped")
-  const image = new ImageData(buffer.data.slice(), width, height)
-  buffer.release()
-  pixels.destroy()
-  const text = result.get("text")
-  result.destroy()
-  const bitmap = await createImageBitmap(image)
-  self.postMessage({ type: "result", id, text, stdout: out, bitmap }, [bitmap])
+  self.postMessage({ type: "frame", id, final: true, stdout: stdout.join("\n") })
 }
 
 /* ----------------------------------------------------------------------------
@@ -117,10 +149,14 @@ self.onmessage = async ({ data }) => {
     } else if (data.type === "run") {
       await booted
       await run(data)
+    } else if (data.type === "stop") {
+      stopping.add(data.id)
     } else if (data.type === "forget") {
-      pyodide?.globals.get("forget")?.(data.block)
+      python?.forget(data.block)
     }
   } catch (error) {
-    self.postMessage({ type: data.type === "run" ? "result" : "fatal", id: data.id, error: String(error && error.message || error) })
+    const message = String(error && error.message || error)
+    if (data.type === "run") self.postMessage({ type: "frame", id: data.id, final: true, error: message })
+    else self.postMessage({ type: "fatal", error: message })
   }
 }

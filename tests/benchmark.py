@@ -1,0 +1,166 @@
+"""Performance figures of the book, measured in real Chromium with real Pyodide.
+
+    ./book.sh bench [--runs 3] [--updates 20] [--all-demos]
+
+Prints, on a cold browser profile each run: time from navigation to runtime
+ready and to the first live figure, slider update times (median and p95),
+bytes a chapter page transfers before any demo runs, and the build time.
+With --all-demos, also every demo's first run and update times.
+Targets on a 2-core machine: first live result <= 3 s, update <= 50 ms median
+and <= 100 ms p95, chapter page <= 600 KB before a demo runs.
+This is a script, not a test: timings vary with the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import CHROMIUM, CHROMIUM_FLAGS, ROOT, _QuietHandler, free_port, mkdocs_build  # noqa: E402
+
+PAGE = "/part1/sampling/"
+RUNTIME = ("/assets/pyodide/", "/assets/python/")
+
+
+def build(port: int) -> tuple[Path, float]:
+    project = Path(tempfile.mkdtemp(prefix="bench-"))
+    (project / "docs").symlink_to(ROOT / "docs")
+    (project / "overrides").symlink_to(ROOT / "overrides")
+    (project / "includes").symlink_to(ROOT / "includes")
+    (project / "mkdocs.yml").write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\nsite_url: http://127.0.0.1:{port}/\n")
+    start = time.perf_counter()
+    result = mkdocs_build(project)
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        sys.exit(result.stderr)
+    return project / "site", seconds
+
+
+def serve(site: Path, port: int):
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+RECORD = """document.addEventListener("demo:shown", event => {
+    (window.__shown ??= []).push({ id: event.target.id, at: performance.now(), ...event.detail })
+})"""
+
+
+def shown(page, demo_id: str, count: int) -> dict:
+    """Wait for the count-th repaint of one demo; return its timing."""
+    page.wait_for_function(
+        "([id, n]) => (window.__shown || []).filter(e => e.id === id).length >= n", arg=[demo_id, count], timeout=60_000
+    )
+    return page.evaluate("([id, n]) => window.__shown.filter(e => e.id === id)[n - 1]", [demo_id, count])
+
+
+def first_result(playwright, base: str, updates: int) -> dict:
+    """One cold visit: open the page, wait for the first figure, move the slider."""
+    with tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=CHROMIUM_FLAGS, viewport={"width": 1280, "height": 900}
+        )
+        page = context.new_page()
+        page.add_init_script(RECORD)
+        page.goto(base + PAGE)
+        demo_id = page.locator(".demo").first.get_attribute("id")
+        shown(page, demo_id, 1)
+        marks = page.evaluate("({ready: window.__demoTimings.readyAt, first: window.__shown[0].at})")
+        times = []
+        slider = page.locator(".demo input[type=range]").first
+        for i in range(updates):
+            slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})) }", 1.5 + 3 * i / updates)
+            times.append(shown(page, demo_id, 2 + i)["ms"])
+        context.close()
+    return {"ready": marks["ready"] / 1000, "first": marks["first"] / 1000, "updates": times}
+
+
+def page_weight(playwright, base: str, path: str) -> int:
+    """Bytes a page transfers for everything but the demo runtime."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    page = browser.new_page()
+    responses = []
+    page.on("requestfinished", lambda request: responses.append(request))
+    page.goto(base + path)
+    page.wait_for_load_state("networkidle")
+    total = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in responses if not any(p in r.url for p in RUNTIME))
+    browser.close()
+    return total
+
+
+def all_demos(playwright, base: str) -> list[tuple[str, str, float, float, str]]:
+    """Each demo's first live run and median update, runtime already warm."""
+    rows = []
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.add_init_script(RECORD)
+    for source in sorted((ROOT / "docs").rglob("*.md")):
+        path = "/" + source.relative_to(ROOT / "docs").with_suffix("").as_posix() + "/"
+        page.goto(base + path.replace("/index/", "/"))
+        for index in range(page.locator(".demo").count()):
+            demo = page.locator(".demo").nth(index)
+            demo_id = demo.get_attribute("id")
+            demo.scroll_into_view_if_needed()
+            first = shown(page, demo_id, 1)
+            times = []
+            control = demo.locator("input[type=range]").first
+            if control.count():
+                for i in range(5):
+                    control.evaluate("el => { el.stepUp(Math.max(1, (el.max - el.value) / el.step / 8 | 0)); el.dispatchEvent(new Event('input', {bubbles: true})) }")
+                    times.append(shown(page, demo_id, 2 + i)["ms"])
+            update = statistics.median(times) if times else float("nan")
+            rows.append((path, demo_id, first["ms"], update, first.get("error") or ""))
+    browser.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--updates", type=int, default=20)
+    parser.add_argument("--all-demos", action="store_true")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    site, build_seconds = build(port)
+    server = serve(site, port)
+    base = f"http://127.0.0.1:{port}"
+    with sync_playwright() as playwright:
+        runs = [first_result(playwright, base, args.updates) for _ in range(args.runs)]
+        weight = page_weight(playwright, base, PAGE)
+        demos = all_demos(playwright, base) if args.all_demos else []
+    server.shutdown()
+
+    updates = [ms for run in runs for ms in run["updates"]]
+    print(f"cold visits of {PAGE}: {args.runs}, slider updates: {len(updates)}")
+    ready = [run["ready"] for run in runs]
+    print(f"navigation -> runtime ready    median {statistics.median(ready):.2f} s  (runs: {', '.join(f'{r:.2f}' for r in ready)})")
+    print(f"navigation -> first live figure median {statistics.median(r['first'] for r in runs):.2f} s  (target <= 3 s)")
+    print(f"slider update                   median {statistics.median(updates):.0f} ms, p95 {percentile(updates, 0.95):.0f} ms  (target <= 50 / 100 ms)")
+    print(f"chapter page before any demo    {weight / 1024:.0f} KB  (target <= 600 KB)")
+    print(f"full build                      {build_seconds:.1f} s")
+    for path, demo, first, update, error in demos:
+        status = f"  ERROR: {error.splitlines()[-1]}" if error else ""
+        print(f"{path:<40} {demo:<28} first run {first:6.0f} ms, update median {update:6.0f} ms{status}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""The runner the browser worker uses, exercised in CPython with real demos."""
+
+import json
+import sys
+import types
+
+import pytest
+from matplotlib import font_manager
+
+from textbook import bundle, runner
+
+
+@pytest.fixture
+def counting_demo():
+    """A streaming demo: three frames, each drawable by the same updater."""
+    module = types.ModuleType("demos.counting")
+
+    def compute(n: int = 3):
+        return n
+
+    def stream(n: int = 3):
+        yield from range(1, n + 1)
+
+    def draw(value, fig):
+        (line,) = fig.add_subplot().plot([0, 1], [0, value])
+
+        def update(value):
+            line.set_ydata([0, value])
+
+        return update
+
+    module.compute, module.stream, module.draw = compute, stream, draw
+    module.describe = lambda value: f"value {value}"
+    sys.modules["demos.counting"] = module
+    yield "counting"
+    del sys.modules["demos.counting"]
+
+
+def test_a_run_gives_readout_and_rgba_pixels_then_ends():
+    frame = runner.start_block("page#dice-1", "dice", {"n_rolls": 100, "seed": 1}, 100)
+    assert frame["text"].startswith("100 rolls")
+    assert frame["pixels"].nbytes == frame["width"] * frame["height"] * 4
+    assert (frame["width"], frame["height"]) == (640, 360)
+    assert runner.next_frame("page#dice-1") is None
+
+
+def test_a_higher_dpi_gives_a_sharper_figure():
+    frame = runner.start_block("page#dice-2", "dice", {}, 200)
+    assert (frame["width"], frame["height"]) == (1280, 720)
+
+
+def test_the_second_run_updates_the_same_figure():
+    runner.start_block("page#dice-3", "dice", {"n_rolls": 100}, 100)
+    figure = runner._blocks["page#dice-3"].figure
+    frame = runner.start_block("page#dice-3", "dice", {"n_rolls": 5000}, 100)
+    assert runner._blocks["page#dice-3"].figure is figure
+    assert frame["text"].startswith("5,000 rolls")
+
+
+def test_an_error_gives_a_traceback_of_the_demo_code_only():
+    frame = runner.start_block("page#dice-4", "dice", {"weights": "1 2"}, 100)
+    assert "ValueError: a die has six faces" in frame["error"]
+    assert "demos/dice.py" in frame["error"]
+    assert "runner.py" not in frame["error"]
+
+
+def test_a_streaming_demo_gives_every_frame(counting_demo):
+    texts = [runner.start_block("b", counting_demo, {"n": 3}, 100)["text"]]
+    while (frame := runner.next_frame("b")) is not None:
+        texts.append(frame["text"])
+    assert texts == ["value 1", "value 2", "value 3"]
+
+
+def test_stopping_a_stream_keeps_the_last_frame(counting_demo):
+    runner.start_block("b", counting_demo, {"n": 100}, 100)
+    runner.next_frame("b")
+    runner.stop_block("b")
+    assert runner.next_frame("b") is None
+    line = runner._blocks["b"].figure.axes[0].lines[0]
+    assert list(line.get_ydata()) == [0, 2]
+
+
+def test_the_font_list_matches_this_matplotlib_and_uses_relative_paths():
+    fonts = json.loads(bundle.matplotlib_fontlist())
+    assert fonts["_version"] == font_manager.FontManager.__version__
+    assert fonts["ttflist"] and all(not f["fname"].startswith("/") for f in fonts["ttflist"])
+    assert any(f["name"] == "DejaVu Sans" for f in fonts["ttflist"])
+
+
+def test_the_worker_bundle_carries_every_demo_and_the_runner():
+    files = json.loads(bundle.worker_bundle())["files"]
+    assert f"{bundle.SOURCES}/textbook/runner.py" in files
+    assert f"{bundle.SOURCES}/demos/dice.py" in files
+    assert f"{bundle.SITE_PACKAGES}/matplotlib/fontlist.json" in files
