@@ -24,8 +24,17 @@ def test_demo_packages_resolve_to_numpy_matplotlib_and_their_dependencies(lock):
     assert {"numpy", "matplotlib", "pillow", "kiwisolver", "python-dateutil", "six"} <= set(names)
     assert "scipy" not in names and "pandas" not in names
     trimmed = assets.trimmed_lock(lock)
-    assert set(trimmed["packages"]) == set(names)
+    assert set(trimmed["packages"]) == set(names) - set(assets.UNUSED)
+    assert not set(assets.UNUSED) & set(trimmed["packages"]["matplotlib"]["depends"])
     assert trimmed["info"] == lock["info"]
+
+
+def test_the_prepared_start_up_files_are_in_the_cache():
+    assert (assets.CACHE / "snapshot.bin").stat().st_size > 10 * 2**20
+    with zipfile.ZipFile(assets.CACHE / "pycache.zip") as archive:
+        names = archive.namelist()
+    assert any(n.startswith("site-packages/matplotlib/__pycache__/figure.cpython-312") for n in names)
+    assert any(n.startswith("stdlib/") for n in names)
 
 
 def _fake_source(tmp_path, lock, tamper: str | None):

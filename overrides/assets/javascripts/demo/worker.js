@@ -59,6 +59,29 @@ async function writeFiles({ files, fetch: remote }) {
   }
 }
 
+/**
+ * Unpack precompiled bytecode (see textbook/prepare.mjs), so imports skip
+ * compiling numpy's and matplotlib's sources. Without it they still work.
+ */
+function installBytecode(zip) {
+  if (!zip) return
+  pyodide.FS.writeFile("/tmp/pycache.zip", new Uint8Array(zip))
+  pyodide.runPython(`
+import os, sys, zipfile
+folders = {"site-packages": "/lib/python3.12/site-packages", "stdlib": "/lib/python3.12/pyc-stdlib"}
+with zipfile.ZipFile("/tmp/pycache.zip") as archive:
+    for name in archive.namelist():
+        folder, _, path = name.partition("/")
+        target = os.path.join(folders[folder], path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as out:
+            out.write(archive.read(name))
+os.remove("/tmp/pycache.zip")
+# Sourceless .pyc files of the standard library win over its zipped sources
+sys.path.insert(sys.path.index("/lib/python312.zip"), folders["stdlib"])
+`)
+}
+
 /** Start the runtime from the bare-runtime snapshot, or without it if there is none */
 async function startPython() {
   const options = {
@@ -80,11 +103,13 @@ async function startPython() {
 async function boot() {
   progress("runtime")
   const files = fetch(`${ASSETS}python/bundle.json`).then(response => response.json())
+  const bytecode = fetch(`${ASSETS}pyodide/pycache.zip`).then(response => response.ok ? response.arrayBuffer() : null)
   importScripts(`${ASSETS}pyodide/pyodide.js`)
   pyodide = await startPython()
   progress("packages")
   await pyodide.loadPackage(PACKAGES, { messageCallback: () => {} })
   await writeFiles(await files)  // after unpacking: it replaces matplotlib's stale font list
+  installBytecode(await bytecode)
   progress("numpy")
   pyodide.runPython("import numpy")
   progress("matplotlib")

@@ -1,0 +1,39 @@
+// Prepare two start-up shortcuts for the browser, once, at set-up time:
+//
+//   node textbook/prepare.mjs CACHE_DIR REPO_DIR
+//
+// 1. snapshot.bin: a memory snapshot of the bare Pyodide runtime. Restoring
+//    it skips most of Python's own start-up (about 2 s cold on 2 cores).
+//    Pyodide 0.27.7 can only snapshot a runtime with no packages imported.
+// 2. pycache.zip: bytecode for every module the demos import. The official
+//    wheels and the standard library ship only .py files, so without it the
+//    browser compiles numpy and matplotlib from source on every visit (about
+//    1.4 s). The bytecode is "unchecked-hash" .pyc, valid whatever the files'
+//    timestamps, compiled by this very Python (3.12 in WebAssembly).
+// Both are tied to this exact runtime build and are remade with it.
+import { readFileSync, renameSync, writeFileSync } from "node:fs"
+import { pathToFileURL } from "node:url"
+
+const [cache, repo] = process.argv.slice(2).map(dir => dir.replace(/\/?$/, "/"))
+const { loadPyodide } = await import(pathToFileURL(`${cache}pyodide.mjs`).href)
+
+/** Write a file through a temporary name, so a crash leaves no half file */
+function save(name, data) {
+  writeFileSync(`${cache}${name}.partial`, data)
+  renameSync(`${cache}${name}.partial`, `${cache}${name}`)
+}
+
+const bare = await loadPyodide({ indexURL: cache, _makeSnapshot: true })
+const snapshot = bare.makeMemorySnapshot()
+save("snapshot.bin", snapshot)
+console.log(`Made a ${(snapshot.length / 2 ** 20).toFixed(1)} MiB snapshot of the bare runtime`)
+
+const pyodide = await loadPyodide({ indexURL: cache, stdout: () => {}, stderr: () => {} })
+const booted = pyodide.runPython("import sys; sorted(sys.modules)").toJs()
+await pyodide.loadPackage(["numpy", "matplotlib"], { messageCallback: () => {} })
+pyodide.FS.mkdirTree("/repo")
+pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: repo }, "/repo")
+pyodide.globals.set("booted", booted)
+const report = pyodide.runPython(readFileSync(new URL("./prepare_pycache.py", import.meta.url), "utf8"))
+save("pycache.zip", pyodide.FS.readFile("/tmp/pycache.zip"))
+console.log(report)

@@ -1,0 +1,66 @@
+"""Run inside Pyodide by prepare.mjs: exercise every demo, then compile what was imported.
+
+Reads the global ``booted`` (modules imported at start-up, which the snapshot
+already covers) and writes /tmp/pycache.zip with two folders:
+``site-packages/`` (pyc files for packages' __pycache__ folders) and
+``stdlib/`` (sourceless pyc files, put on sys.path ahead of the zipped stdlib).
+"""
+
+import importlib.util
+import sys
+import zipfile
+from importlib._bootstrap_external import _code_to_hash_pyc
+
+sys.path.insert(0, "/repo")
+SITE = "/lib/python3.12/site-packages/"
+STDLIB = "/lib/python312.zip/"
+
+
+def exercise_demos() -> list[str]:
+    """Import and draw every demo once, so every module it needs is imported."""
+    import pkgutil
+
+    import demos
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    skipped = []
+    for info in pkgutil.iter_modules(demos.__path__):
+        try:
+            module = importlib.import_module(f"demos.{info.name}")
+            if hasattr(module, "compute") and hasattr(module, "draw"):
+                figure = Figure()
+                module.draw(module.compute(), figure)
+                FigureCanvasAgg(figure).draw()
+        except Exception as error:  # a demo that cannot run here only costs speed
+            skipped.append(f"{info.name} ({type(error).__name__})")
+    return skipped
+
+
+def bytecode(source: str, filename: str) -> bytes:
+    code = compile(source, filename, "exec", dont_inherit=True)
+    return bytes(_code_to_hash_pyc(code, importlib.util.source_hash(source.encode()), checked=False))
+
+
+def write_zip(skip: set) -> tuple[int, int]:
+    counts = [0, 0]
+    with zipfile.ZipFile("/tmp/pycache.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, module in sorted(sys.modules.items()):
+            path = getattr(module, "__file__", None) or ""
+            if name in skip or not path.endswith(".py"):
+                continue
+            if path.startswith(SITE):
+                cached = importlib.util.cache_from_source(path)
+                with open(path, encoding="utf-8") as handle:
+                    archive.writestr("site-packages/" + cached[len(SITE) :], bytecode(handle.read(), path))
+                counts[0] += 1
+            elif path.startswith(STDLIB):
+                source = module.__loader__.get_source(name)
+                archive.writestr("stdlib/" + path[len(STDLIB) : -3] + ".pyc", bytecode(source, path))
+                counts[1] += 1
+    return counts
+
+
+skipped = exercise_demos()
+packages, stdlib = write_zip(set(booted))
+f"Compiled {packages} package and {stdlib} standard-library modules" + (f"; skipped demos: {', '.join(skipped)}" if skipped else "")
