@@ -133,3 +133,19 @@ def page(context):
     page.watch = PageWatch(page)
     page.set_default_timeout(90_000)
     return page
+
+
+def run_like_the_browser(demo: str, *param_sets: dict) -> list[str]:
+    """Draw a demo's default figure, then update it in place with each parameter
+    set and render every frame, exactly as the browser worker does.
+
+    Returns the readouts, default first.
+    """
+    from textbook.runner import LiveDemo
+
+    live = LiveDemo(demo)
+    readouts = []
+    for params in ({}, *param_sets):
+        readouts.append(live.run(params))
+        live.rgba()
+    return readouts

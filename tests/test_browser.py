@@ -81,11 +81,20 @@ def test_a_demo_that_raises_shows_its_traceback_and_the_other_demo_still_works(p
     assert page.watch.errors == []
 
 
-def test_math_is_typeset_by_the_local_katex(page, server):
+def test_math_is_typeset_at_build_time_and_shows_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
     page.goto(server + SAMPLING)
-    page.wait_for_selector(".arithmatex .katex")
+    assert page.locator(".arithmatex").count() > 5
     assert page.locator(".arithmatex").count() == page.locator(".arithmatex .katex").count()
     assert page.locator(".katex-error").count() == 0
+    # KaTeX's fonts come from the site; its script is not needed at all
+    page.wait_for_load_state("networkidle")
+    assert any("/assets/katex/fonts/" in url for url in requests)
+    assert not any(url.endswith("katex.min.js") for url in requests)
+    context.close()
 
 
 def test_every_request_stays_on_127_0_0_1(page, server):

@@ -81,3 +81,10 @@ def test_a_missing_runtime_names_the_command_to_run(tmp_path, monkeypatch):
     assert result.returncode != 0
     assert "Pyodide runtime is missing" in result.stderr
     assert "./book.sh build" in result.stderr
+
+
+def test_math_that_katex_rejects_fails_the_build_naming_the_formula(tmp_path):
+    project = scratch_project(tmp_path, {"chapter.md": "# Page\n\nBroken: $\\frac{1}{$ here.\n"})
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    assert "chapter/index.html" in result.stderr and "cannot typeset" in result.stderr

@@ -4,9 +4,8 @@ import time
 
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
+from conftest import run_like_the_browser
 from demos import gan as demo
 
 # The three settings the page names (tests of the page's claims are in test_facts_part1a.py).
@@ -149,11 +148,6 @@ def test_validation(params):
 
 
 def test_draw_and_update():
-    fig = Figure(figsize=demo.FIGSIZE)
-    canvas = FigureCanvasAgg(fig)
-    update = demo.draw(demo.compute(steps=100), fig)
-    for params in (dict(steps=100, lr_g=0.2, lr_d=0.5, d_steps=5), dict(steps=300, seed=2), dict(steps=20)):
-        r = demo.compute(**params)
-        update(r)
-        canvas.draw()
-        assert "generator steps" in demo.describe(r)
+    sets = (dict(steps=100, lr_g=0.2, lr_d=0.5, d_steps=5), dict(steps=300, seed=2), dict(steps=20))
+    for readout in run_like_the_browser("gan", *sets):
+        assert "generator steps" in readout

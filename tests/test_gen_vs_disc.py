@@ -2,9 +2,8 @@
 
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
+from conftest import run_like_the_browser
 from demos import gen_vs_disc as demo
 
 
@@ -65,11 +64,6 @@ def test_validation(params):
 
 
 def test_draw_and_update():
-    fig = Figure(figsize=demo.FIGSIZE)
-    canvas = FigureCanvasAgg(fig)
-    update = demo.draw(demo.compute(), fig)
-    for params in (dict(separation=0.0), dict(separation=8.0, n_points=5, n_samples=1), dict(n_points=500, n_samples=500, seed=9)):
-        m = demo.compute(**params)
-        update(m)
-        canvas.draw()
-        assert "accuracy" in demo.describe(m)
+    sets = (dict(separation=0.0), dict(separation=8.0, n_points=5, n_samples=1), dict(n_points=500, n_samples=500, seed=9))
+    for readout in run_like_the_browser("gen_vs_disc", *sets):
+        assert "accuracy" in readout

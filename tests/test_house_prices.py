@@ -2,9 +2,8 @@
 
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
+from conftest import run_like_the_browser
 from demos import house_prices as demo
 
 L2, L1 = demo.LOSSES
@@ -70,14 +69,10 @@ def test_validation(params):
 
 
 def test_draw_and_update():
-    fig = Figure(figsize=demo.FIGSIZE)
-    canvas = FigureCanvasAgg(fig)
-    update = demo.draw(demo.compute(), fig)
-    for params in (
+    sets = (
         dict(loss=L1, learning_rate=1.0),
         dict(outlier_price=1500),
         dict(learning_rate=2.0),  # diverges: the figure must still draw
         dict(steps=1),
-    ):
-        update(demo.compute(**params))
-        canvas.draw()
+    )
+    assert len(run_like_the_browser("house_prices", *sets)) == 5

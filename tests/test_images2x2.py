@@ -4,9 +4,8 @@ import math
 
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
+from conftest import run_like_the_browser
 from demos import images2x2 as demo
 
 
@@ -67,9 +66,5 @@ def test_validation(params):
 
 
 def test_draw_and_update():
-    fig = Figure(figsize=demo.FIGSIZE)
-    canvas = FigureCanvasAgg(fig)
-    update = demo.draw(demo.compute(), fig)
-    for params in (dict(n_samples=1), dict(n_samples=5, width=1024, height=1024, channels=4), dict(n_samples=100_000, seed=2)):
-        update(demo.compute(**params))
-        canvas.draw()
+    sets = (dict(n_samples=1), dict(n_samples=5, width=1024, height=1024, channels=4), dict(n_samples=100_000, seed=2))
+    assert len(run_like_the_browser("images2x2", *sets)) == 4

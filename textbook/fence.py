@@ -55,12 +55,18 @@ def format(source: str, language: str, css_class: str, options: dict, md: Markdo
         raise DemoBlockError(
             f"{where}demo '{spec.demo}' raised while rendering its default figure:\n{format_error(error)}"
         ) from None
-    return render(spec, block, svg, text, md)
+    return render(spec, block, svg, text, md, live.figure.get_figwidth())
 
 
-def render(spec: DemoSpec, block: str, svg: str, text: str, md: Markdown) -> str:
+def render(spec: DemoSpec, block: str, svg: str, text: str, md: Markdown, inches: float) -> str:
     """The block's HTML; it reads and prints without JavaScript."""
-    config = {"demo": spec.demo, "block": block, "controls": [c.to_json() for c in spec.controls], "stream": spec.stream}
+    config = {
+        "demo": spec.demo,
+        "block": block,
+        "controls": [c.to_json() for c in spec.controls],
+        "stream": spec.stream,
+        "inches": inches,  # the figure's width, to render it pixel for pixel
+    }
     caption = _inline_markdown(md, spec.caption) if spec.caption else ""
     controls = "".join(_control_html(block, c) for c in spec.controls) + _actions_html(spec)
     label = html.escape(text or f"Figure of the {spec.demo} demo")

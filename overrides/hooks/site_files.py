@@ -1,4 +1,5 @@
-"""Add the files the live demos need to the site, from local caches only.
+"""Add the files the live demos need to the site, from local caches only,
+and typeset the built pages' math with KaTeX.
 
 - the Pyodide runtime and wheels verified by ``python -m textbook.assets``,
   with a lock file trimmed to the packages served;
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -56,6 +58,14 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for path in data_files():
         _add(files, config, f"assets/{site_path(path)}", path)
     return files
+
+
+# Typeset math at build time, so readers need no KaTeX script (see render_math.mjs)
+def on_post_build(*, config: MkDocsConfig) -> None:
+    pages = sorted(str(p) for p in Path(config.site_dir).rglob("*.html"))
+    result = subprocess.run(["node", str(ROOT / "textbook" / "render_math.mjs"), *pages], capture_output=True, text=True)
+    if result.returncode:
+        raise PluginError(f"KaTeX could not typeset some math:\n{result.stderr}")
 
 
 # Helper functions -----------------------------------------------------------

@@ -1,11 +1,27 @@
 /**
- * Typeset the page's math with the site's own copy of KaTeX.
+ * Typeset math the build left untypeset, with the site's own KaTeX.
  *
- * pymdownx.arithmatex (generic mode) leaves `\(…\)` and `\[…\]` inside
- * `.arithmatex` elements; this renders them on every page Material shows.
+ * The build renders every formula to HTML (textbook/render_math.mjs), so
+ * normally this finds nothing to do and loads nothing. Should a page arrive
+ * untypeset (say, built without the hook), KaTeX is fetched and renders the
+ * `\(…\)` and `\[…\]` that pymdownx.arithmatex left in `.arithmatex` elements.
  */
-document$.subscribe(({ body }) => {
-  for (const el of body.querySelectorAll(".arithmatex")) {
+
+const BASE = new URL("../katex/", document.currentScript.src).href
+
+/** Load a classic script once */
+const load = src => new Promise((resolve, reject) => {
+  const script = Object.assign(document.createElement("script"), { src, onload: resolve, onerror: reject })
+  document.head.append(script)
+})
+
+let katex = null
+document$.subscribe(async ({ body }) => {
+  const pending = [...body.querySelectorAll(".arithmatex")].filter(el => !el.querySelector(".katex"))
+  if (!pending.length) return
+  katex ??= load(`${BASE}katex.min.js`).then(() => load(`${BASE}contrib/auto-render.min.js`))
+  await katex
+  for (const el of pending) {
     renderMathInElement(el, {
       delimiters: [
         { left: "\\(", right: "\\)", display: false },

@@ -38,6 +38,15 @@ function showValue(form, control, value) {
   input.setAttribute("aria-valuetext", text)
 }
 
+/**
+ * The dots per inch that draw the figure pixel for pixel at its width on screen
+ * (rounded, so that small layout changes do not force a new figure)
+ */
+function resolutionFor(plot, inches) {
+  const pixels = plot.clientWidth * Math.min(3, window.devicePixelRatio || 1)
+  return Math.max(40, Math.min(400, 10 * Math.round(pixels / inches / 10)))
+}
+
 /* ----------------------------------------------------------------------------
  * Functions
  * ------------------------------------------------------------------------- */
@@ -66,6 +75,7 @@ export function mountDemo(el, workerURL) {
 
   // The first live run uses the exact defaults of the build; controls then change them one by one
   const values = Object.fromEntries(config.controls.map(c => [c.name, c.value]))
+  const resolution = () => resolutionFor(plot, config.inches)
 
   /** Paint a result: figure, readout, printed text, or the traceback */
   function show(result) {
@@ -96,7 +106,7 @@ export function mountDemo(el, workerURL) {
     }
     el.setAttribute("aria-busy", "true")
     if (config.stream) stopButton.hidden = false
-    const dpi = 100 * Math.min(2, window.devicePixelRatio || 1)
+    const dpi = resolution()
     let start = performance.now()
     running = runDemo({ block, demo: config.demo, params: { ...values }, dpi }, frame => {
       show(frame)
