@@ -6,6 +6,7 @@
  * there and unmounted when the page is left. The worker lives on.
  */
 
+import { startRuntime } from "./runtime.js"
 import { mountDemo } from "./widget.js"
 
 const WORKER_URL = new URL("./worker.js", import.meta.url).href
@@ -17,6 +18,11 @@ function mountPage() {
   for (const unmount of unmounts) unmount()
   unmounts = [...document.querySelectorAll(".demo[data-demo]")].map(el => mountDemo(el, WORKER_URL))
 }
+
+// A demo already on screen at load starts Python now, before Material has
+// set the page up: every part of a second counts on the way to a live figure
+const onScreen = el => el.getBoundingClientRect().top < window.innerHeight + 200
+if ([...document.querySelectorAll(".demo[data-demo]")].some(onScreen)) startRuntime(WORKER_URL)
 
 if (typeof document$ !== "undefined") document$.subscribe(mountPage)
 else mountPage()
