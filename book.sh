@@ -14,6 +14,7 @@ setup() {
   if [ ! -d node_modules/pyodide ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund --loglevel=error
   fi
+  npm run --silent build:editor >/dev/null
   # The finale's digits model is a build artefact: trained once (~10 s), never committed
   if [ ! -f demos/digits_fm.npz ]; then .venv/bin/python -m demos.train_digits; fi
   .venv/bin/python -m textbook.assets

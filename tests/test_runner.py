@@ -92,3 +92,21 @@ def test_the_worker_bundle_carries_every_demo_and_the_runner():
     assert f"{bundle.SOURCES}/textbook/runner.py" in files
     assert f"{bundle.SOURCES}/demos/dice.py" in files
     assert f"{bundle.SITE_PACKAGES}/matplotlib/fontlist.json" in files
+
+
+def test_edited_code_runs_and_its_errors_quote_the_readers_lines():
+    source = open("demos/dice.py").read()
+    halved = source.replace("counts / n_rolls", "counts / n_rolls / 2")
+    frame = runner.start_block("edit", "dice", {"n_rolls": 600}, 100, halved)
+    assert "Frequencies 1: 0.0" in frame["text"]  # every share halved
+    broken = source.replace("counts = rng", "counts = 1 / 0 + rng")
+    frame = runner.start_block("edit", "dice", {"n_rolls": 600}, 100, broken)
+    assert '<your edit of demos/dice.py>", line' in frame["error"]
+    assert "counts = 1 / 0 + rng" in frame["error"]
+    assert "ZeroDivisionError" in frame["error"]
+
+
+def test_the_original_demo_is_untouched_by_an_edit():
+    runner.start_block("edit2", "dice", {}, 100, "def compute(): return 1\ndef draw(d, fig): pass\n")
+    frame = runner.start_block("orig", "dice", {"n_rolls": 600}, 100)
+    assert frame["text"].startswith("600 rolls")

@@ -39,7 +39,7 @@ PACKAGES = ("numpy", "matplotlib")
 # subsetting for PDF/PS, time zones, the canvas backend for Pyodide's main
 # thread). Leaving them out saves 1.6 MB of download and unpacking.
 UNUSED = ("fonttools", "pytz", "matplotlib-pyodide")
-SETUP_HINT = "run `./book.sh build` (or `npm ci && python -m textbook.assets`)"
+SETUP_HINT = "run `./book.sh build` (it installs and fetches everything needed)"
 
 
 class AssetError(RuntimeError):

@@ -19,7 +19,7 @@ from markdown.preprocessors import Preprocessor
 from pymdownx.superfences import SuperFencesException
 
 from .runner import LiveDemo, format_error
-from .spec import Control, DemoSpec, SpecError, parse
+from .spec import Control, DemoSpec, SpecError, load_module, parse
 
 # Types ----------------------------------------------------------------------
 
@@ -80,7 +80,8 @@ def render(spec: DemoSpec, block: str, svg: str, text: str, md: Markdown, inches
         f'<p class="demo__readout" aria-live="polite">{html.escape(text)}</p>'
         f'<div class="demo__status" role="status"></div>'
         f'<pre class="demo__output" hidden></pre>'
-        "</div>"
+        + (_code_html(spec) if spec.editable else "")
+        + "</div>"
     )
 
 
@@ -155,6 +156,19 @@ def _control_html(block: str, control: Control) -> str:
         if control.kind == "seed":
             field += f'<button type="button" class="demo__reroll" data-for="{name}" aria-label="New random seed">New seed</button>'
     return f'<div class="demo__control demo__control--{control.kind}"{help_text}><label for="{ident}">{label}</label>{field}</div>'
+
+
+def _code_html(spec: DemoSpec) -> str:
+    """The demo's source, readable without JavaScript; the widget makes it editable."""
+    source = html.escape(load_module(spec.demo).__loader__.get_source(f"demos.{spec.demo}"))
+    return (
+        '<details class="demo__code"><summary>Edit the code</summary>'
+        '<div class="demo__code-actions">'
+        '<button type="button" class="md-button md-button--primary demo__code-run" title="Shift+Enter">Run</button>'
+        '<button type="button" class="md-button demo__code-reset">Reset</button>'
+        '<span class="demo__code-status" aria-live="polite"></span></div>'
+        f'<pre class="demo__source"><code>{source}</code></pre></details>'
+    )
 
 
 def _actions_html(spec: DemoSpec) -> str:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import importlib
 import io
+import linecache
+import sys
+import types
 import traceback
 from typing import Any, Callable, Iterator
 
@@ -22,8 +25,9 @@ DEFAULT_FIGSIZE = (6.4, 4.0)
 class LiveDemo:
     """One demo block's figure, kept between runs so updates are cheap."""
 
-    def __init__(self, demo: str, dpi: float = 100):
-        self.module = importlib.import_module(f"demos.{demo}")
+    def __init__(self, demo: str, dpi: float = 100, source: str | None = None):
+        self.demo, self.source = demo, source
+        self.module = load_edited(demo, source) if source is not None else importlib.import_module(f"demos.{demo}")
         self.figure = Figure(figsize=getattr(self.module, "FIGSIZE", DEFAULT_FIGSIZE), dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
         self._update: Callable[[Any], None] | None = None
@@ -70,21 +74,41 @@ class LiveDemo:
         return self.canvas.buffer_rgba(), width, height
 
 
+def load_edited(demo: str, source: str) -> types.ModuleType:
+    """A demo module made from a reader's edited source.
+
+    It gets a name of its own, so the original stays importable, and its
+    lines are registered with linecache, so tracebacks quote the reader's code.
+    """
+    name = f"demos._edited_{demo}"
+    filename = f"<your edit of demos/{demo}.py>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    module = types.ModuleType(name)
+    module.__file__ = filename
+    sys.modules[name] = module  # dataclasses look their module up while the class is made
+    exec(compile(source, filename, "exec"), module.__dict__)
+    for function in ("compute", "draw"):
+        if not callable(getattr(module, function, None)):
+            raise AttributeError(f"your code must define a function '{function}'")
+    return module
+
+
 # Functions for the browser worker --------------------------------------------
 
 _blocks: dict[str, LiveDemo] = {}
 _runs: dict[str, Iterator[str]] = {}
 
 
-def start_block(block: str, demo: str, params: dict, dpi: float) -> dict:
+def start_block(block: str, demo: str, params: dict, dpi: float, source: str | None = None) -> dict:
     """Start a run of one block's demo in the worker and return its first frame.
 
+    source, when given, is the reader's edited version of the demo's module.
     The block's figure is kept, so the next run only updates its artists.
     """
     try:
         live = _blocks.get(block)
-        if live is None or live.module.__name__ != f"demos.{demo}" or live.figure.dpi != dpi:
-            live = _blocks[block] = LiveDemo(demo, dpi)
+        if live is None or (live.demo, live.source, live.figure.dpi) != (demo, source, dpi):
+            live = _blocks[block] = LiveDemo(demo, dpi, source)
         _runs[block] = live.frames(params)
     except Exception as error:  # the reader sees it; the page goes on
         return _failed(block, error)

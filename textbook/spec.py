@@ -26,7 +26,7 @@ import yaml
 # Types ----------------------------------------------------------------------
 
 KINDS = ("slider", "number", "select", "checkbox", "text", "seed")
-_BLOCK_KEYS = {"demo", "caption", "controls", "button"}
+_BLOCK_KEYS = {"demo", "caption", "controls", "button", "editable"}
 _CONTROL_KEYS = {"type", "label", "value", "min", "max", "step", "scale", "options", "help"}
 
 
@@ -76,6 +76,7 @@ class DemoSpec:
     controls: tuple[Control, ...] = field(default_factory=tuple)
     button: str = ""  # when set, the demo runs only when this button is pressed
     stream: bool = False  # the module yields frames (e.g. while training)
+    editable: bool = False  # readers may edit and re-run the module's code
 
     @property
     def params(self) -> dict:
@@ -105,7 +106,10 @@ def parse(source: str) -> DemoSpec:
     if not isinstance(button, str):
         raise SpecError("'button' must be the label of the run button, e.g. 'button: Train'")
     stream = callable(getattr(module, "stream", None))
-    return DemoSpec(str(data["demo"]), str(data.get("caption") or ""), parsed, button, stream)
+    editable = data.get("editable", False)
+    if not isinstance(editable, bool):
+        raise SpecError("'editable' must be true or false")
+    return DemoSpec(str(data["demo"]), str(data.get("caption") or ""), parsed, button, stream, editable)
 
 
 def load_module(name: str) -> ModuleType:

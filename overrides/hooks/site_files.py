@@ -26,6 +26,7 @@ from textbook.bundle import data_files, site_path, worker_bundle
 ROOT = Path(__file__).resolve().parents[2]
 KATEX = ROOT / "node_modules" / "katex" / "dist"
 KATEX_FILES = ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js")
+EDITOR = ROOT / ".cache" / "editor" / "editor.js"  # bundled by `npm run build:editor`
 
 # Hooks ----------------------------------------------------------------------
 
@@ -37,6 +38,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"The Pyodide runtime is missing or incomplete ({', '.join(problems[:3])}…); {assets.SETUP_HINT}")
     if not (KATEX / "katex.min.js").exists():
         raise PluginError(f"KaTeX is missing from node_modules; {assets.SETUP_HINT}")
+    if not EDITOR.exists():
+        raise PluginError(f"The code editor is not bundled ({EDITOR} is missing); {assets.SETUP_HINT}")
     return config
 
 
@@ -54,6 +57,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         _add(files, config, f"assets/katex/{name}", KATEX / name)
     for font in sorted((KATEX / "fonts").glob("*.woff2")):
         _add(files, config, f"assets/katex/fonts/{font.name}", font)
+    _add(files, config, "assets/javascripts/editor.js", EDITOR)
+    source = files.get_file_from_path("assets/javascripts/editor/index.js")
+    if source:  # the editor's source, bundled above; its bare imports would not load
+        files.remove(source)
     files.append(File.generated(config, "assets/python/bundle.json", content=worker_bundle()))
     for path in data_files():
         _add(files, config, f"assets/{site_path(path)}", path)

@@ -11,6 +11,7 @@
  * ------------------------------------------------------------------------- */
 
 let worker = null
+let workerURL = null
 let ready = null
 let nextId = 0
 const pending = new Map()
@@ -48,7 +49,8 @@ function dispatch({ data }) {
  * @param {string} workerURL - where the worker script is served
  * @returns {Promise<void>} resolves when Python is ready to run demos
  */
-export function startRuntime(workerURL) {
+export function startRuntime(url) {
+  workerURL = url
   if (ready) return ready
   worker = new Worker(workerURL)
   worker.addEventListener("message", dispatch)
@@ -87,9 +89,28 @@ export function runDemo(request, onFrame) {
   const id = ++nextId
   const done = new Promise(resolve => {
     pending.set(id, { onFrame, resolve })
+    if (!ready) startRuntime(workerURL)  // after a restart
     worker.postMessage({ type: "run", id, ...request })
   })
   return { id, done }
+}
+
+/**
+ * Stop whatever Python is doing by ending the worker; the next run starts a
+ * fresh one. This is the one way to stop code that never yields (an endless
+ * loop) without cross-origin isolation. Every pending run ends with a note.
+ */
+export function restartRuntime() {
+  worker?.terminate()
+  worker = null
+  ready = null
+  lastProgress = null
+  for (const [id, { onFrame, resolve }] of pending) {
+    const end = { id, final: true, error: "Stopped. Python was restarted; run again when ready." }
+    onFrame(end)
+    resolve(end)
+  }
+  pending.clear()
 }
 
 /**

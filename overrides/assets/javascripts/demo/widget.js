@@ -7,7 +7,9 @@
  * that every later run repaints in place.
  */
 
-import { forgetDemo, onProgress, runDemo, startRuntime, stopDemo } from "./runtime.js"
+import { forgetDemo, onProgress, restartRuntime, runDemo, startRuntime, stopDemo } from "./runtime.js"
+
+const EDITOR_URL = new URL("../editor.js", import.meta.url).href
 
 /* ----------------------------------------------------------------------------
  * Helper functions
@@ -47,6 +49,73 @@ function resolutionFor(plot, inches) {
   return Math.max(40, Math.min(400, 10 * Math.round(pixels / inches / 10)))
 }
 
+/** A Stop button for blocks that have none: shown when a run takes long */
+function addStopButton(form) {
+  const button = document.createElement("button")
+  Object.assign(button, { type: "button", className: "md-button demo__stop", textContent: "Stop", hidden: true })
+  let actions = form.querySelector(".demo__actions")
+  if (!actions) {
+    actions = Object.assign(document.createElement("div"), { className: "demo__actions" })
+    form.append(actions)
+  }
+  actions.append(button)
+  return button
+}
+
+/**
+ * Make a block's code editable, if it shows its code: the editor loads when
+ * the reader opens the code, edits are kept in this browser (localStorage)
+ * as they are typed, and Reset asks before discarding them.
+ *
+ * @returns {{source: Function}} source() is the reader's code, or undefined if unedited
+ */
+function mountCode(el, block, run) {
+  const details = el.querySelector(".demo__code")
+  if (!details) return { source: () => undefined }
+  const key = `demo-source:${block}`
+  const original = details.querySelector(".demo__source code").textContent
+  const status = details.querySelector(".demo__code-status")
+  let edited = localStorage.getItem(key)
+  let editor = null
+
+  const save = text => {
+    edited = text === original ? null : text
+    if (edited === null) localStorage.removeItem(key)
+    else localStorage.setItem(key, edited)
+    status.textContent = edited === null ? "" : "Your changes are saved in this browser."
+  }
+  if (edited !== null) {
+    details.open = true
+    status.textContent = "Your edited code, saved in this browser, is in use."
+  }
+
+  let opening = null
+  function openEditor() {
+    if (details.open) opening ??= createIn(details)
+  }
+  async function createIn(details) {
+    const { createEditor } = await import(EDITOR_URL)
+    const pre = details.querySelector(".demo__source")
+    const holder = document.createElement("div")
+    holder.className = "demo__editor"
+    pre.replaceWith(holder)
+    editor = createEditor(holder, { doc: edited ?? original, label: "Python code of the demo", onChange: save, onRun: run })
+  }
+  details.addEventListener("toggle", openEditor)
+  openEditor()
+
+  details.querySelector(".demo__code-run").addEventListener("click", run)
+  details.querySelector(".demo__code-reset").addEventListener("click", async () => {
+    if (edited === null) return
+    if (!window.confirm("Discard your changes to this code and restore the original?")) return
+    const { setText } = await import(EDITOR_URL)
+    if (editor) setText(editor, original)
+    save(original)
+    run()
+  })
+  return { source: () => edited ?? undefined }
+}
+
 /* ----------------------------------------------------------------------------
  * Functions
  * ------------------------------------------------------------------------- */
@@ -67,9 +136,10 @@ export function mountDemo(el, workerURL) {
   const status = el.querySelector(".demo__status")
   const output = el.querySelector(".demo__output")
   const runButton = el.querySelector(".demo__run")
-  const stopButton = el.querySelector(".demo__stop")
+  const stopButton = el.querySelector(".demo__stop") ?? addStopButton(form)
   let canvas = null
   let running = null  // the run in flight: {id, done}
+  let slow = null  // shows Stop when a run takes long
   let queued = false
   let started = false
 
@@ -106,9 +176,10 @@ export function mountDemo(el, workerURL) {
     }
     el.setAttribute("aria-busy", "true")
     if (config.stream) stopButton.hidden = false
+    else slow = setTimeout(() => { stopButton.hidden = false }, 1000)
     const dpi = resolution()
     let start = performance.now()
-    running = runDemo({ block, demo: config.demo, params: { ...values }, dpi }, frame => {
+    running = runDemo({ block, demo: config.demo, params: { ...values }, dpi, source: code.source() }, frame => {
       show(frame)
       // Announce each repaint (the benchmark times it; nothing else needs it)
       el.dispatchEvent(new CustomEvent("demo:shown", { bubbles: true, detail: { ms: performance.now() - start, error: frame.error } }))
@@ -116,7 +187,8 @@ export function mountDemo(el, workerURL) {
     })
     const end = await running.done
     running = null
-    if (stopButton) stopButton.hidden = true
+    clearTimeout(slow)
+    stopButton.hidden = true
     el.removeAttribute("aria-busy")
     if (queued) { queued = false; update() }
   }
@@ -161,7 +233,13 @@ export function mountDemo(el, workerURL) {
     await activate()
     update()
   })
-  stopButton?.addEventListener("click", () => running && stopDemo(running.id))
+  // Stop: a streaming demo ends after its current frame; anything else ends with its worker
+  stopButton.addEventListener("click", () => {
+    if (!running) return
+    if (config.stream) stopDemo(running.id)
+    else restartRuntime()
+  })
+  const code = mountCode(el, block, update)
   form.addEventListener("submit", event => event.preventDefault())
   for (const button of form.querySelectorAll(".demo__reroll")) {
     button.addEventListener("click", () => {

@@ -1,0 +1,82 @@
+"""Readers edit a demo's code in the page: it runs, survives a reload, can be
+stopped when it never ends, and Reset restores the original after asking."""
+
+from test_browser import SAMPLING, live
+
+
+def open_editor(page):
+    demo = page.locator(".demo").first
+    demo.scroll_into_view_if_needed()
+    live(page)
+    if demo.locator(".demo__code").get_attribute("open") is None:
+        demo.locator(".demo__code summary").click()
+    page.wait_for_selector(".demo__editor .cm-content")
+    return demo
+
+
+def append_code(page, demo, text: str) -> None:
+    """Type at the end of the editor, as a reader would."""
+    demo.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(text)
+
+
+def test_the_code_is_readable_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + SAMPLING)
+    assert "def compute(" in page.locator(".demo__source").first.text_content()
+    context.close()
+
+
+def test_an_edit_runs_with_shift_enter_and_survives_a_reload(page, server):
+    page.goto(server + SAMPLING)
+    demo = open_editor(page)
+    append_code(page, demo, "\nprint('edited by a reader')\n")
+    page.keyboard.press("Shift+Enter")
+    output = demo.locator(".demo__output")
+    output.wait_for(state="visible")
+    assert output.inner_text() == "edited by a reader"
+
+    page.reload()
+    demo = page.locator(".demo").first
+    demo.scroll_into_view_if_needed()
+    assert demo.locator(".demo__code").get_attribute("open") is not None
+    assert "saved in this browser" in demo.locator(".demo__code-status").inner_text()
+    live(page)
+    demo.locator(".demo__output").wait_for(state="visible")
+    assert demo.locator(".demo__output").inner_text() == "edited by a reader"
+    assert page.watch.errors == []
+
+
+def test_an_endless_loop_is_stopped_and_the_next_run_works(page, server):
+    page.goto(server + SAMPLING)
+    demo = open_editor(page)
+    append_code(page, demo, "\nwhile True:\npass\n")
+    demo.locator(".demo__code-run").click()
+    stop = demo.locator(".demo__stop")
+    stop.wait_for(state="visible")
+    page.evaluate("window.scrollBy(0, 10)")  # the page still answers while Python spins
+    stop.click()
+    page.wait_for_function("() => document.querySelector('.demo__output').innerText.includes('Stopped')")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    demo.locator(".demo__code-reset").click()
+    page.wait_for_function("() => document.querySelector('.demo__output').hidden", timeout=90_000)
+    demo.locator("input[name=n_rolls]").evaluate("el => { el.value = 3; el.dispatchEvent(new Event('input', {bubbles: true})) }")
+    page.wait_for_function("() => document.querySelector('.demo__readout').innerText.startsWith('1,000 rolls')", timeout=90_000)
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('demo-source:'))") == []
+
+
+def test_reset_asks_first_and_keeps_the_edit_when_declined(page, server):
+    page.goto(server + SAMPLING)
+    demo = open_editor(page)
+    append_code(page, demo, "\n# my note\n")
+    page.wait_for_function("() => Object.keys(localStorage).some(k => k.startsWith('demo-source:'))")
+    messages = []
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
+    demo.locator(".demo__code-reset").click()
+    page.wait_for_timeout(300)
+    assert messages and "Discard your changes" in messages[0]
+    stored = page.evaluate("Object.entries(localStorage).filter(([k]) => k.startsWith('demo-source:'))")
+    assert stored and stored[0][1].endswith("# my note\n")
