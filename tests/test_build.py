@@ -88,3 +88,44 @@ def test_math_that_katex_rejects_fails_the_build_naming_the_formula(tmp_path):
     result = mkdocs_build(project)
     assert result.returncode != 0
     assert "chapter/index.html" in result.stderr and "cannot typeset" in result.stderr
+
+
+EXERCISE = """```exercise
+id: double
+title: Double it
+task: Write `double(x)`.
+starter: |
+  def double(x):
+      return x
+checks: |
+  expect("double(2)", double(2), 4)
+solution: |
+  def double(x):
+      return 2 * x
+```
+"""
+
+
+def test_a_good_exercise_builds_and_hides_its_checks(tmp_path):
+    project = scratch_project(tmp_path, {"chapter.md": page_with(EXERCISE)})
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    html = (project / "site" / "chapter" / "index.html").read_text()
+    assert 'class="exercise"' in html
+    assert 'expect(\\"double(2)\\"' in html  # as data for the worker, not as text
+    assert "<code>def double(x):\n    return 2 * x" in html  # the solution, collapsed
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (("return 2 * x", "return 3 * x"), "the solution does not pass its checks: double(2): expected 4, got 6."),
+        (("  def double(x):\n      return x\n", "  def double(x):\n      return x + x\n"), "the starter code already passes the checks"),
+        (("id: double", "id: Double It"), "'id' must be lowercase"),
+    ],
+    ids=["solution-fails", "starter-passes", "bad-id"],
+)
+def test_a_broken_exercise_fails_the_build_naming_file_and_line(tmp_path, change, reason):
+    output = build_error(tmp_path, EXERCISE.replace(*change))
+    assert "chapter.md" in output and "line 8:" in output
+    assert reason in output

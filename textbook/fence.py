@@ -38,7 +38,7 @@ def validate(language, inputs, options, attrs, md) -> bool:
 
 def format(source: str, language: str, css_class: str, options: dict, md: Markdown, **kwargs) -> str:
     """Render a demo block: controls, the static figure, its readout."""
-    line = _line_of(md, source)
+    line = line_of(md, source)
     where = f"line {line}: " if line else ""
     try:
         spec = parse(source)
@@ -106,27 +106,31 @@ class _RememberLines(Preprocessor):
         return lines
 
 
-_FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})\s*demo\s*$")
-
-
-def _line_of(md: Markdown, source: str) -> int | None:
+def line_of(md: Markdown, source: str, fence: str = "demo") -> int | None:
     """The 1-based line of the fence opening the block whose body is source."""
     lines = getattr(md, "demo_lines", None)
     if not lines:
         return None
+    opening = re.compile(rf"^\s*(?:>\s*)*(`{{3,}}|~{{3,}})\s*{fence}\s*$")
     body = [line.strip() for line in source.strip("\n").splitlines()]
     for number, line in enumerate(lines):
-        if _FENCE.match(line):
+        if opening.match(line):
             following = [x.strip().lstrip(">").strip() for x in lines[number + 1 : number + 1 + len(body)]]
             if following == [b.lstrip(">").strip() for b in body]:
                 return number + 1
     return None
 
 
+def markdown_html(text: str) -> str:
+    """Render a snippet of Markdown (emphasis, math, links, code) inside a block."""
+    extensions = ["pymdownx.arithmatex", "pymdownx.superfences", "pymdownx.highlight"]
+    config = {"pymdownx.arithmatex": {"generic": True}}
+    return Markdown(extensions=extensions, extension_configs=config).convert(text)
+
+
 def _inline_markdown(md: Markdown, text: str) -> str:
-    """Render a caption's inline Markdown (emphasis, math, links)."""
-    rendered = Markdown(extensions=["pymdownx.arithmatex"], extension_configs={"pymdownx.arithmatex": {"generic": True}}).convert(text)
-    return re.sub(r"^<p>(.*)</p>$", r"\1", rendered.strip(), flags=re.S)
+    """Render a caption's inline Markdown."""
+    return re.sub(r"^<p>(.*)</p>$", r"\1", markdown_html(text).strip(), flags=re.S)
 
 
 def _control_html(block: str, control: Control) -> str:

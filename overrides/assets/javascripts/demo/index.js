@@ -6,6 +6,8 @@
  * there and unmounted when the page is left. The worker lives on.
  */
 
+import { mountExercise } from "./exercise.js"
+import { showProgress } from "./progress.js"
 import { startRuntime } from "./runtime.js"
 import { mountDemo } from "./widget.js"
 
@@ -17,6 +19,17 @@ let unmounts = []
 function mountPage() {
   for (const unmount of unmounts) unmount()
   unmounts = [...document.querySelectorAll(".demo[data-demo]")].map(el => mountDemo(el, WORKER_URL))
+  const exercises = [...document.querySelectorAll(".exercise[data-exercise]")]
+  if (exercises.length) addSummary(exercises[0])
+  for (const el of exercises) mountExercise(el, WORKER_URL)
+  showProgress(exercises.length)
+}
+
+/** A line before the page's first exercise that counts the solved ones */
+function addSummary(first) {
+  const summary = Object.assign(document.createElement("p"), { className: "exercise-summary" })
+  summary.setAttribute("aria-live", "polite")
+  first.before(summary)
 }
 
 // A demo already on screen at load starts Python now, before Material has

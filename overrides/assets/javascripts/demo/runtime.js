@@ -31,7 +31,7 @@ function dispatch({ data }) {
   }
   if (data.type === "frame" && pending.has(data.id)) {
     const { onFrame, resolve } = pending.get(data.id)
-    if (data.bitmap || data.error) onFrame(data)
+    if (data.bitmap || data.error) onFrame?.(data)
     if (data.final) {
       pending.delete(data.id)
       resolve(data)
@@ -107,10 +107,26 @@ export function restartRuntime() {
   lastProgress = null
   for (const [id, { onFrame, resolve }] of pending) {
     const end = { id, final: true, error: "Stopped. Python was restarted; run again when ready." }
-    onFrame(end)
+    onFrame?.(end)
     resolve(end)
   }
   pending.clear()
+}
+
+/**
+ * Judge a reader's exercise code with the exercise's hidden checks.
+ *
+ * @param {string} code - the reader's code
+ * @param {string} checks - the checks, Python calling expect(...)
+ * @returns {Promise<object>} {verdict: {status, message}, stdout} or {error}
+ */
+export function checkExercise(code, checks) {
+  const id = ++nextId
+  return new Promise(resolve => {
+    pending.set(id, { resolve })
+    if (!ready) startRuntime(workerURL)
+    worker.postMessage({ type: "check", id, code, checks })
+  })
 }
 
 /**

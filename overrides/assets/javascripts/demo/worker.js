@@ -29,6 +29,7 @@ const timings = {}
 
 let pyodide = null
 let python = null  // the runner's functions: start_block, next_frame, stop_block, forget
+let checker = null  // judges exercises
 let stdout = []
 const stopping = new Set()
 
@@ -115,6 +116,7 @@ async function boot() {
   progress("matplotlib")
   pyodide.runPython(`import sys; sys.path.insert(0, "/home/pyodide/site")`)
   python = pyodide.pyimport("textbook.runner")
+  checker = pyodide.pyimport("textbook.checks")
   timings.ready = Math.round(performance.now())
   self.postMessage({ type: "ready", timings })
 }
@@ -174,6 +176,13 @@ self.onmessage = async ({ data }) => {
     } else if (data.type === "run") {
       await booted
       await run(data)
+    } else if (data.type === "check") {
+      await booted
+      stdout = []
+      const judged = checker.judge(data.code, data.checks)
+      const verdict = judged.toJs({ dict_converter: Object.fromEntries })
+      judged.destroy()
+      self.postMessage({ type: "frame", id: data.id, final: true, verdict, stdout: stdout.join("\n") })
     } else if (data.type === "stop") {
       stopping.add(data.id)
     } else if (data.type === "forget") {

@@ -1,0 +1,76 @@
+/**
+ * One exercise: the reader's code in an editor, Check, hints, the solution.
+ *
+ * The reader's code and their progress stay in this browser (localStorage):
+ * nothing is sent anywhere. Checks run in the shared Python worker.
+ */
+
+import { checkExercise, restartRuntime, startRuntime } from "./runtime.js"
+import { recordProgress } from "./progress.js"
+
+const EDITOR_URL = new URL("../editor.js", import.meta.url).href
+
+/**
+ * Make one exercise live.
+ *
+ * @param {HTMLElement} el - the `.exercise` element rendered by the build
+ * @param {string} workerURL - the worker script's URL
+ */
+export async function mountExercise(el, workerURL) {
+  const id = el.dataset.exercise
+  const key = `exercise-code:${location.pathname}#${id}`
+  const starter = el.querySelector(".exercise__starter code").textContent
+  const { checks } = JSON.parse(el.querySelector(".exercise__data").textContent)
+  const result = el.querySelector(".exercise__result")
+  const solution = el.querySelector(".exercise__solution")
+  const hints = [...el.querySelectorAll(".exercise__hints li")]
+  const hintButton = el.querySelector(".exercise__hint")
+  let busy = false
+
+  const { createEditor, setText } = await import(EDITOR_URL)
+  const holder = Object.assign(document.createElement("div"), { className: "demo__editor" })
+  el.querySelector(".exercise__starter").replaceWith(holder)
+  const editor = createEditor(holder, {
+    doc: localStorage.getItem(key) ?? starter,
+    label: `Your code for the exercise: ${el.querySelector(".exercise__title").textContent}`,
+    onChange: text => text === starter ? localStorage.removeItem(key) : localStorage.setItem(key, text),
+    onRun: check,
+  })
+
+  /** Run the checks and say how it went, in plain words */
+  async function check() {
+    if (busy) return
+    busy = true
+    result.className = "exercise__result"
+    result.textContent = "Checking…"
+    const slow = setTimeout(() => {
+      result.textContent = "Still running… "
+      const stop = Object.assign(document.createElement("button"), { type: "button", className: "md-button", textContent: "Stop" })
+      stop.addEventListener("click", restartRuntime)
+      result.append(stop)
+    }, 3000)
+    startRuntime(workerURL)
+    const answer = await checkExercise(editor.state.doc.toString(), checks)
+    clearTimeout(slow)
+    busy = false
+    const verdict = answer.verdict ?? { status: "error", message: answer.error }
+    result.className = `exercise__result exercise__result--${verdict.status}`
+    result.textContent = [answer.stdout, verdict.message].filter(Boolean).join("\n")
+    recordProgress(location.pathname, id, verdict.status === "passed" ? "solved" : "attempted")
+    solution.hidden = false  // shown after a first try
+  }
+
+  el.querySelector(".exercise__check").addEventListener("click", check)
+  el.querySelector(".exercise__reset").addEventListener("click", () => {
+    if (editor.state.doc.toString() === starter) return
+    if (!window.confirm("Discard your code for this exercise and start again from the starter code?")) return
+    setText(editor, starter)
+  })
+  hintButton?.addEventListener("click", () => {
+    const next = hints.find(hint => hint.hidden)
+    if (next) next.hidden = false
+    const left = hints.filter(hint => hint.hidden).length
+    hintButton.textContent = left ? `Show a hint (${hints.length - left + 1} of ${hints.length})` : "No more hints"
+    hintButton.disabled = !left
+  })
+}

@@ -1,0 +1,62 @@
+"""Self-checking exercises: run a reader's code, then the exercise's hidden checks.
+
+The same function judges the reader's code in the browser worker and, at build
+time, the author's solution (which must pass) and starter code (which must not).
+Checks are Python that call ``expect(what, got, expected, tol=None)``; the first
+failing one is reported in plain words, expected against got.
+"""
+
+from __future__ import annotations
+
+import linecache
+import traceback
+
+import numpy as np
+
+
+class CheckFailed(AssertionError):
+    """A check whose expectation the reader's code did not meet."""
+
+
+def expect(what: str, got, expected, tol: float | None = None) -> None:
+    """Require got == expected (within tol, if given), else fail naming what."""
+    try:
+        if tol is not None:
+            ok = np.shape(got) == np.shape(expected) and bool(np.allclose(got, expected, atol=tol, rtol=0))
+        else:
+            ok = bool(np.all(np.asarray(got == expected))) if np.shape(got) == np.shape(expected) else False
+    except Exception:  # got cannot even be compared: wrong type
+        ok = False
+    if not ok:
+        within = f" (within {tol:g})" if tol is not None else ""
+        raise CheckFailed(f"{what}: expected {_show(expected)}{within}, got {_show(got)}.")
+
+
+def judge(code: str, checks: str) -> dict:
+    """Run code, then the checks in its namespace; say passed, failed or error."""
+    namespace: dict = {"__name__": "__exercise__"}
+    linecache.cache["<your code>"] = (len(code), None, code.splitlines(True), "<your code>")
+    try:
+        exec(compile(code, "<your code>", "exec"), namespace)
+    except Exception as error:
+        return {"status": "error", "message": _traceback(error, "<your code>")}
+    namespace.update(expect=expect, np=np)
+    try:
+        exec(compile(checks, "<checks>", "exec"), namespace)
+    except CheckFailed as failure:
+        return {"status": "failed", "message": str(failure)}
+    except Exception as error:
+        return {"status": "error", "message": "Your code raised an error while it was checked:\n" + _traceback(error, "<your code>")}
+    return {"status": "passed", "message": "All checks pass. Well done!"}
+
+
+def _show(value) -> str:
+    text = np.array2string(value, threshold=8) if isinstance(value, np.ndarray) else repr(value)
+    return text if len(text) < 200 else text[:200] + "…"
+
+
+def _traceback(error: BaseException, keep: str) -> str:
+    """The traceback lines in the reader's own code, then the error."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == keep]
+    lines = traceback.format_list(frames) + traceback.format_exception_only(type(error), error)
+    return ("Traceback (most recent call last):\n" if frames else "") + "".join(lines)

@@ -1,0 +1,108 @@
+"""The ``exercise`` fence: a task, starter code, hidden checks, hints, a solution.
+
+    ```exercise
+    id: mse
+    title: Mean squared error
+    task: |
+      Write `mse(y, y_hat)` ...
+    starter: |
+      def mse(y, y_hat):
+          ...
+    checks: |
+      expect("mse of equal arrays", mse(np.ones(3), np.ones(3)), 0.0, tol=1e-12)
+    hints:
+      - Square the differences first.
+    solution: |
+      def mse(y, y_hat):
+          return np.mean((np.asarray(y) - np.asarray(y_hat)) ** 2)
+    ```
+
+The build runs the solution against the checks (it must pass) and the starter
+(it must not), so no exercise ships broken. The checks travel in the page as
+data, never as visible text; the reader's browser runs them in the worker.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import yaml
+from markdown import Markdown
+
+from .checks import judge
+from .fence import DemoBlockError, line_of, markdown_html
+
+REQUIRED = ("id", "title", "task", "starter", "checks", "solution")
+OPTIONAL = ("hints",)
+
+
+def validate(language, inputs, options, attrs, md) -> bool:
+    return not inputs
+
+
+def format(source: str, language: str, css_class: str, options: dict, md: Markdown, **kwargs) -> str:
+    """Check the exercise, then render it."""
+    line = line_of(md, source, "exercise")
+    where = f"line {line}: " if line else ""
+    try:
+        exercise = parse(source)
+    except ValueError as error:
+        raise DemoBlockError(f"{where}exercise block: {error}") from None
+    solved = judge(exercise["solution"], exercise["checks"])
+    if solved["status"] != "passed":
+        raise DemoBlockError(f"{where}exercise '{exercise['id']}': the solution does not pass its checks: {solved['message']}")
+    if judge(exercise["starter"], exercise["checks"])["status"] == "passed":
+        raise DemoBlockError(f"{where}exercise '{exercise['id']}': the starter code already passes the checks")
+    return render(exercise)
+
+
+def parse(source: str) -> dict:
+    """The exercise's fields, validated."""
+    try:
+        data = yaml.safe_load(source)
+    except yaml.YAMLError as error:
+        raise ValueError(f"not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise ValueError("must be a YAML mapping")
+    missing = [key for key in REQUIRED if not data.get(key)]
+    if missing:
+        raise ValueError(f"missing {', '.join(missing)}")
+    unknown = sorted(set(data) - set(REQUIRED) - set(OPTIONAL))
+    if unknown:
+        raise ValueError(f"unknown key(s) {', '.join(unknown)}")
+    if not re.fullmatch(r"[a-z0-9-]+", str(data["id"])):
+        raise ValueError("'id' must be lowercase letters, digits and hyphens")
+    hints = data.get("hints") or []
+    if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
+        raise ValueError("'hints' must be a list of texts")
+    return {**{key: str(data[key]) for key in REQUIRED}, "hints": hints}
+
+
+def render(exercise: dict) -> str:
+    """The exercise's HTML; hints and solution stay hidden until asked for."""
+    ident = html.escape(exercise["id"])
+    hints = "".join(f"<li hidden>{markdown_html(hint)}</li>" for hint in exercise["hints"])
+    hint_button = (
+        f'<button type="button" class="md-button exercise__hint">Show a hint (1 of {len(exercise["hints"])})</button>'
+        if exercise["hints"]
+        else ""
+    )
+    data = json.dumps({"checks": exercise["checks"]}).replace("</", "<\\/")
+    return (
+        f'<div class="exercise" id="exercise-{ident}" data-exercise="{ident}">'
+        f'<p class="exercise__title">Exercise: {html.escape(exercise["title"])}</p>'
+        f'<div class="exercise__task">{markdown_html(exercise["task"])}</div>'
+        f'<pre class="exercise__starter"><code>{html.escape(exercise["starter"])}</code></pre>'
+        '<div class="exercise__actions">'
+        '<button type="button" class="md-button md-button--primary exercise__check" title="Shift+Enter">Check</button>'
+        '<button type="button" class="md-button exercise__reset">Reset</button>'
+        f"{hint_button}</div>"
+        '<div class="exercise__result" role="status" aria-live="polite"></div>'
+        f'<ol class="exercise__hints">{hints}</ol>'
+        '<details class="exercise__solution" hidden><summary>Solution</summary>'
+        f'<pre><code>{html.escape(exercise["solution"])}</code></pre></details>'
+        f'<script type="application/json" class="exercise__data">{data}</script>'
+        "</div>"
+    )
