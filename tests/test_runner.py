@@ -110,3 +110,12 @@ def test_the_original_demo_is_untouched_by_an_edit():
     runner.start_block("edit2", "dice", {}, 100, "def compute(): return 1\ndef draw(d, fig): pass\n")
     frame = runner.start_block("orig", "dice", {"n_rolls": 600}, 100)
     assert frame["text"].startswith("600 rolls")
+
+
+def test_running_out_of_memory_is_explained_in_plain_words():
+    from textbook.checks import judge
+
+    verdict = judge("import numpy as np\nx = np.ones((10**7, 10**7))\n", "pass")
+    assert verdict["status"] == "error"
+    assert "Unable to allocate" in verdict["message"]
+    assert "at most 4 GB of memory" in verdict["message"]

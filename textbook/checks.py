@@ -13,6 +13,8 @@ import traceback
 
 import numpy as np
 
+from .runner import advice
+
 
 class CheckFailed(AssertionError):
     """A check whose expectation the reader's code did not meet."""
@@ -59,4 +61,4 @@ def _traceback(error: BaseException, keep: str) -> str:
     """The traceback lines in the reader's own code, then the error."""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == keep]
     lines = traceback.format_list(frames) + traceback.format_exception_only(type(error), error)
-    return ("Traceback (most recent call last):\n" if frames else "") + "".join(lines)
+    return ("Traceback (most recent call last):\n" if frames else "") + "".join(lines) + advice(error)

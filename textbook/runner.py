@@ -158,4 +158,16 @@ def format_error(error: BaseException) -> str:
     lines = ["Traceback (most recent call last):\n"]
     lines += traceback.format_list(keep)
     lines += traceback.format_exception_only(type(error), error)
-    return "".join(lines)
+    return "".join(lines) + advice(error)
+
+
+def advice(error: BaseException) -> str:
+    """A plain-words note for the errors the browser's limits cause."""
+    if isinstance(error, MemoryError):
+        return (
+            "\nPython in your browser has at most 4 GB of memory (often less), shared by"
+            " every demo on the page. Ask for smaller arrays.\n"
+        )
+    if isinstance(error, ValueError) and "Maximum allowed dimension" in str(error):
+        return "\nnumpy in your browser is 32-bit: an array holds at most 2,147,483,647 elements.\n"
+    return ""

@@ -31,6 +31,22 @@ let pyodide = null
 let python = null  // the runner's functions: start_block, next_frame, stop_block, forget
 let checker = null  // judges exercises
 let stdout = []
+let dropped = 0
+
+/** Most printed lines a run shows: a print loop must not flood the page */
+const MAX_LINES = 1000
+
+/** Keep a printed line, up to the limit */
+function keep(line) {
+  if (stdout.length < MAX_LINES) stdout.push(line.length > 2000 ? `${line.slice(0, 2000)}…` : line)
+  else dropped += 1
+}
+
+/** What a run printed, with a note of how much was left out */
+function printed() {
+  const note = dropped ? `\n… ${dropped.toLocaleString("en-US")} more lines not shown` : ""
+  return stdout.join("\n") + note
+}
 const stopping = new Set()
 
 /* ----------------------------------------------------------------------------
@@ -87,8 +103,8 @@ sys.path.insert(sys.path.index("/lib/python312.zip"), folders["stdlib"])
 async function startPython() {
   const options = {
     indexURL: `${ASSETS}pyodide/`,
-    stdout: line => stdout.push(line),
-    stderr: line => stdout.push(line),
+    stdout: keep,
+    stderr: keep,
   }
   const snapshot = fetch(`${ASSETS}pyodide/snapshot.bin`)
     .then(response => response.ok ? response.arrayBuffer() : Promise.reject(new Error(response.statusText)))
@@ -143,16 +159,17 @@ const breathe = () => new Promise(resolve => setTimeout(resolve, 0))
 /** Run one demo, posting every frame it yields; the last message is final */
 async function run({ id, block, demo, params, dpi, source }) {
   stdout = []
+  dropped = 0
   const args = pyodide.toPy(params)
   let frame = python.start_block(block, demo, args, dpi, source ?? null)
   args.destroy()
   while (frame) {
     const message = await toMessage(frame)
     if (message.error) {
-      self.postMessage({ type: "frame", id, final: true, stdout: stdout.join("\n"), ...message })
+      self.postMessage({ type: "frame", id, final: true, stdout: printed(), ...message })
       return
     }
-    self.postMessage({ type: "frame", id, final: false, stdout: stdout.join("\n"), ...message }, [message.bitmap])
+    self.postMessage({ type: "frame", id, final: false, stdout: printed(), ...message }, [message.bitmap])
     await breathe()
     if (stopping.delete(id)) {
       python.stop_block(block)
@@ -160,7 +177,7 @@ async function run({ id, block, demo, params, dpi, source }) {
     }
     frame = python.next_frame(block)
   }
-  self.postMessage({ type: "frame", id, final: true, stdout: stdout.join("\n") })
+  self.postMessage({ type: "frame", id, final: true, stdout: printed() })
 }
 
 /* ----------------------------------------------------------------------------
@@ -179,10 +196,11 @@ self.onmessage = async ({ data }) => {
     } else if (data.type === "check") {
       await booted
       stdout = []
+      dropped = 0
       const judged = checker.judge(data.code, data.checks)
       const verdict = judged.toJs({ dict_converter: Object.fromEntries })
       judged.destroy()
-      self.postMessage({ type: "frame", id: data.id, final: true, verdict, stdout: stdout.join("\n") })
+      self.postMessage({ type: "frame", id: data.id, final: true, verdict, stdout: printed() })
     } else if (data.type === "stop") {
       stopping.add(data.id)
     } else if (data.type === "forget") {
