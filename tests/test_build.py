@@ -112,7 +112,7 @@ def test_a_good_exercise_builds_and_hides_its_checks(tmp_path):
     assert result.returncode == 0, result.stderr
     html = (project / "site" / "chapter" / "index.html").read_text()
     assert 'class="exercise"' in html
-    assert 'expect(\\"double(2)\\"' in html  # as data for the worker, not as text
+    assert 'data-checks="expect(&quot;double(2)&quot;, double(2), 4)' in html  # data for the worker, not text
     assert "<code>def double(x):\n    return 2 * x" in html  # the solution, collapsed
 
 

@@ -32,6 +32,17 @@ def code_block(text: str, marker: str) -> str:
     raise AssertionError(f"no python block containing {marker!r}")
 
 
+def exercise_solution(text: str, ident: str) -> str:
+    """The solution code of the page's ```exercise block with this id."""
+    from textbook.exercise import parse
+
+    for block in re.findall(r"^```exercise\n(.*?)^```", text, flags=re.S | re.M):
+        fields = parse(block)
+        if fields["id"] == ident:
+            return fields["solution"]
+    raise AssertionError(f"no exercise with id {ident!r}")
+
+
 def normal_cdf(x: float) -> float:
     return 0.5 * (1 + math.erf(x / math.sqrt(2)))
 
@@ -145,7 +156,7 @@ def test_sampling_page_table_matches_demo():
     row = next(l for l in text.splitlines() if l.startswith("| probability | $0.30$"))
     probs = [float(v) for v in re.findall(r"\$([0-9.]+)\$", row)]
     np.testing.assert_allclose(probs, images2x2.PROBABILITIES)
-    header = next(l for l in text.splitlines() if l.startswith("| image | $\\begin{bmatrix} 100"))
+    header = next(l for l in text.splitlines() if l.startswith("| pixels | $\\begin{bmatrix} 100"))
     matrices = re.findall(r"\\begin\{bmatrix\} (\d+) & (\d+) \\\\ (\d+) & (\d+) \\end\{bmatrix\}", header)
     np.testing.assert_array_equal(np.array(matrices, dtype=int).reshape(-1, 2, 2), images2x2.TABLE)
 
@@ -153,8 +164,8 @@ def test_sampling_page_table_matches_demo():
 def test_sampling_exercise_sampler_code_runs():
     """sampling: the solution's sampler draws a fair die (outcomes 1..6 with frequencies near 1/6)."""
     namespace = {}
-    exec(code_block(page("sampling"), "def sample("), namespace)
-    rolls = namespace["sample"]([1 / 6] * 6, 60_000) + 1
+    exec(exercise_solution(page("sampling"), "categorical-sampler"), namespace)
+    rolls = namespace["sample"](np.full(6, 1 / 6), 60_000, np.random.default_rng(0)) + 1
     assert set(np.unique(rolls)) == {1, 2, 3, 4, 5, 6}
     assert np.abs(np.bincount(rolls.astype(np.int32), minlength=7)[1:] / 60_000 - 1 / 6).max() < 0.01
 
@@ -294,7 +305,8 @@ def test_losses_outlier_1500_moves_mean_by_a_ninth():
 def test_losses_exercise_solution_code():
     """losses: the exercise's solution finds 274.4 on the grid, the mean 274.44..."""
     namespace = {"print": lambda *a: None}
-    exec(code_block(page("losses"), "def mse("), namespace)
+    exec(exercise_solution(page("losses"), "mse-minimiser"), namespace)
+    exec(code_block(page("losses"), "np.argmin([mse("), namespace)
     assert round(namespace["best"], 1) == 274.4
     assert round(namespace["y"].mean(), 2) == 274.44
     np.testing.assert_array_equal(namespace["y"], best_constant.compute(600).prices)

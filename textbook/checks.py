@@ -53,6 +53,8 @@ def judge(code: str, checks: str) -> dict:
 
 
 def _show(value) -> str:
+    if isinstance(value, np.generic):
+        value = value.item()  # 0.5, not np.float64(0.5)
     text = np.array2string(value, threshold=8) if isinstance(value, np.ndarray) else repr(value)
     return text if len(text) < 200 else text[:200] + "…"
 

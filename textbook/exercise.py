@@ -18,14 +18,15 @@
     ```
 
 The build runs the solution against the checks (it must pass) and the starter
-(it must not), so no exercise ships broken. The checks travel in the page as
-data, never as visible text; the reader's browser runs them in the worker.
+(it must not), so no exercise ships broken. The checks travel in the page as a
+data attribute, never as visible text (a <script> of data would be run as
+code by Material's instant navigation); the reader's browser runs them in the
+worker.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import re
 
 import yaml
@@ -89,9 +90,8 @@ def render(exercise: dict) -> str:
         if exercise["hints"]
         else ""
     )
-    data = json.dumps({"checks": exercise["checks"]}).replace("</", "<\\/")
     return (
-        f'<div class="exercise" id="exercise-{ident}" data-exercise="{ident}">'
+        f'<div class="exercise" id="exercise-{ident}" data-exercise="{ident}" data-checks="{html.escape(exercise["checks"])}">'
         f'<p class="exercise__title">Exercise: {html.escape(exercise["title"])}</p>'
         f'<div class="exercise__task">{markdown_html(exercise["task"])}</div>'
         f'<pre class="exercise__starter"><code>{html.escape(exercise["starter"])}</code></pre>'
@@ -103,6 +103,5 @@ def render(exercise: dict) -> str:
         f'<ol class="exercise__hints">{hints}</ol>'
         '<details class="exercise__solution" hidden><summary>Solution</summary>'
         f'<pre><code>{html.escape(exercise["solution"])}</code></pre></details>'
-        f'<script type="application/json" class="exercise__data">{data}</script>'
         "</div>"
     )

@@ -72,7 +72,7 @@ def render(spec: DemoSpec, block: str, svg: str, text: str, md: Markdown, inches
     label = html.escape(text or f"Figure of the {spec.demo} demo")
     return (
         f'<div class="demo" id="demo-{block}" data-demo="{html.escape(json.dumps(config))}">'
-        f'<form class="demo__controls" aria-label="Controls of the {spec.demo} demo">{controls}</form>'
+        f'<div class="demo__controls" role="group" aria-label="Controls of the {spec.demo} demo">{controls}</div>'
         f'<figure class="demo__figure">'
         f'<div class="demo__plot" role="img" aria-label="{label}">{svg}</div>'
         + (f"<figcaption>{caption}</figcaption>" if caption else "")

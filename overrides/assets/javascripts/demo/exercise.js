@@ -20,7 +20,7 @@ export async function mountExercise(el, workerURL) {
   const id = el.dataset.exercise
   const key = `exercise-code:${location.pathname}#${id}`
   const starter = el.querySelector(".exercise__starter code").textContent
-  const { checks } = JSON.parse(el.querySelector(".exercise__data").textContent)
+  const checks = el.dataset.checks
   const result = el.querySelector(".exercise__result")
   const solution = el.querySelector(".exercise__solution")
   const hints = [...el.querySelectorAll(".exercise__hints li")]

@@ -17,7 +17,7 @@ const EDITOR_URL = new URL("../editor.js", import.meta.url).href
 
 /** Read one control's current value as the Python function expects it */
 function readControl(form, control) {
-  const input = form.elements.namedItem(control.name)
+  const input = form.querySelector(`[name="${control.name}"]`)
   if (control.type === "checkbox") return input.checked
   if (control.type === "text") return input.value
   if (control.type === "select") return control.options[input.selectedIndex]
@@ -33,7 +33,7 @@ function roundToFigures(value, figures) {
 
 /** Show a slider's value beside it, as a person reads it */
 function showValue(form, control, value) {
-  const input = form.elements.namedItem(control.name)
+  const input = form.querySelector(`[name="${control.name}"]`)
   const output = input.parentElement.querySelector("output")
   const text = control.integer ? value.toLocaleString("en-US") : String(+value.toPrecision(4))
   if (output) output.textContent = text
@@ -240,10 +240,9 @@ export function mountDemo(el, workerURL) {
     else restartRuntime()
   })
   const code = mountCode(el, block, update)
-  form.addEventListener("submit", event => event.preventDefault())
   for (const button of form.querySelectorAll(".demo__reroll")) {
     button.addEventListener("click", () => {
-      const input = form.elements.namedItem(button.dataset.for)
+      const input = form.querySelector(`[name="${button.dataset.for}"]`)
       input.value = Math.floor(Math.random() * 2 ** 31)
       values[input.name] = Number(input.value)
       if (runButton) runButton.classList.add("demo__run--pending")

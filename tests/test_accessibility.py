@@ -1,0 +1,44 @@
+"""axe-core, served from the project's own node_modules, finds no violation on
+any page in either palette, and a keyboard alone can work a demo."""
+
+import pytest
+
+from conftest import ROOT
+from test_every_demo import PAGES
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_violations(browser, server, path, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(server + path)
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run()).violations.map(v => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0].target.join(' ')}`)"
+    )
+    context.close()
+    assert violations == []
+
+
+def test_a_demo_can_be_worked_by_keyboard_alone(page, server):
+    page.goto(server + "/part1/sampling/")
+    slider = page.locator(".demo input[name=n_rolls]").first
+    slider.focus()  # as if reached with Tab
+    assert page.evaluate("document.activeElement.name") == "n_rolls"
+    for _ in range(40):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_selector(".demo.demo--live canvas")
+    page.wait_for_function("() => !document.querySelector('.demo__readout').innerText.startsWith('600 rolls')")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "the focused control shows no focus ring"
+
+    page.keyboard.press("Tab")  # on to the seed field, then its button
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "New seed"
+    before = page.locator(".demo__readout").first.inner_text()
+    page.keyboard.press("Enter")
+    page.wait_for_function("text => document.querySelector('.demo__readout').innerText !== text", arg=before)

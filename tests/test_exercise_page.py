@@ -1,0 +1,100 @@
+"""Exercises in the browser: a wrong answer shows the failing case, a right one
+is marked solved, hints come one at a time, and progress survives a reload."""
+
+from test_browser import SAMPLING
+
+RIGHT = "import numpy as np\ndef sample(probabilities, n, rng): return np.searchsorted(np.cumsum(probabilities), rng.random(n), side='right')\n"
+WRONG = "import numpy as np\ndef sample(probabilities, n, rng): return rng.integers(0, len(probabilities), n)\n"
+
+
+def first_exercise(page):
+    exercise = page.locator(".exercise").first
+    exercise.scroll_into_view_if_needed()
+    exercise.locator(".cm-content").wait_for()
+    return exercise
+
+
+def type_code(page, exercise, code: str) -> None:
+    exercise.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type(code)
+
+
+def verdict(page, exercise) -> str:
+    page.wait_for_function(
+        "el => /exercise__result--/.test(el.className)", arg=exercise.locator(".exercise__result").element_handle(), timeout=90_000
+    )
+    return exercise.locator(".exercise__result").get_attribute("class"), exercise.locator(".exercise__result").inner_text()
+
+
+def test_a_wrong_answer_names_the_failing_case_and_a_right_one_is_solved(page, server):
+    page.goto(server + SAMPLING)
+    exercise = first_exercise(page)
+    assert exercise.locator(".exercise__solution").is_hidden()  # no peeking before a try
+    type_code(page, exercise, WRONG)
+    exercise.locator(".exercise__check").click()
+    kind, text = verdict(page, exercise)
+    assert "exercise__result--failed" in kind
+    assert text.startswith("the share of each outcome, for p = [0.2, 0.5, 0.3]: expected [0.2 0.5 0.3] (within 0.015), got")
+    assert exercise.locator(".exercise__solution").is_visible()
+
+    type_code(page, exercise, RIGHT)
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function("() => document.querySelector('.exercise__result').className.includes('passed')", timeout=90_000)
+    assert "All checks pass" in exercise.locator(".exercise__result").inner_text()
+    total = page.locator(".exercise").count()
+    here = page.locator(".md-nav--primary a.md-nav__link[data-progress]:not([data-progress=''])")
+    assert here.count() == 1 and here.get_attribute("title") == f"Exercises solved: 1 of {total}"
+
+    page.reload()
+    exercise = first_exercise(page)
+    assert page.locator(".exercise-summary").inner_text() == f"Exercises on this page: 1 of {total} solved."
+    assert here.count() == 1
+    assert page.evaluate("Object.keys(localStorage).some(k => k.startsWith('exercise-code:'))")
+    assert page.watch.errors == []
+
+
+def test_hints_are_revealed_one_at_a_time(page, server):
+    page.goto(server + SAMPLING)
+    exercise = first_exercise(page)
+    hints = exercise.locator(".exercise__hints li")
+    total = hints.count()
+    assert total >= 2 and exercise.locator(".exercise__hints li:visible").count() == 0
+    for shown in range(1, total + 1):
+        exercise.locator(".exercise__hint").click()
+        assert exercise.locator(".exercise__hints li:visible").count() == shown
+    assert exercise.locator(".exercise__hint").is_disabled()
+
+
+def test_an_error_in_the_readers_code_is_shown_as_a_traceback(page, server):
+    page.goto(server + SAMPLING)
+    exercise = first_exercise(page)
+    type_code(page, exercise, "def sample(probabilities, n, rng): return 1 / 0\n")
+    exercise.locator(".exercise__check").click()
+    kind, text = verdict(page, exercise)
+    assert "exercise__result--error" in kind
+    assert 'File "<your code>", line 1, in sample' in text and "ZeroDivisionError" in text
+
+
+def test_a_memory_blow_up_is_explained_and_python_keeps_working(page, server):
+    page.goto(server + SAMPLING)
+    exercise = first_exercise(page)
+    type_code(page, exercise, "import numpy as np\nkeep = []\nwhile True: keep.append(np.ones(10**8))\n")
+    exercise.locator(".exercise__check").click()
+    kind, text = verdict(page, exercise)
+    assert "exercise__result--error" in kind
+    assert "Unable to allocate" in text and "at most 4 GB of memory" in text
+    type_code(page, exercise, RIGHT)
+    exercise.locator(".exercise__check").click()
+    page.wait_for_function("() => document.querySelector('.exercise__result').className.includes('passed')", timeout=90_000)
+
+
+def test_a_flood_of_printing_is_cut_short(page, server):
+    page.goto(server + SAMPLING)
+    exercise = first_exercise(page)
+    type_code(page, exercise, "for i in range(200_000): print(i)\n")
+    exercise.locator(".exercise__check").click()
+    kind, text = verdict(page, exercise)
+    assert "199,000 more lines not shown" in text
+    assert text.count("\n") < 1100

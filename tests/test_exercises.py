@@ -1,0 +1,296 @@
+"""Every exercise in the book: its solution passes, its starter does not, and
+plausible mistakes are caught with a message the reader can act on.
+
+The exercises are read straight from the Markdown (```exercise blocks), so a
+new exercise is picked up automatically; it then needs at least one entry in
+WRONG_ANSWERS below.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+from textbook.checks import judge
+from textbook.exercise import parse
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+FENCE = re.compile(r"^```exercise\n(.*?)^```", flags=re.S | re.M)
+
+
+def _exercises() -> list[tuple[str, dict]]:
+    found = []
+    for path in sorted(DOCS.rglob("*.md")):
+        for block in FENCE.findall(path.read_text(encoding="utf-8")):
+            found.append((str(path.relative_to(DOCS)), parse(block)))
+    return found
+
+
+EXERCISES = _exercises()
+BY_ID = {ex["id"]: (page, ex) for page, ex in EXERCISES}
+IDS = [f"{page}:{ex['id']}" for page, ex in EXERCISES]
+
+# Plausible wrong answers, each a complete piece of code a reader might submit.
+WRONG_ANSWERS: dict[str, dict[str, str]] = {
+    "categorical-sampler": {
+        "faces numbered from 1, not indices from 0": """
+import numpy as np
+def sample(probabilities, n, rng):
+    return np.searchsorted(np.cumsum(probabilities), rng.random(n), side="right") + 1
+""",
+        "compares u with the probabilities, not their cumulative sums": """
+import numpy as np
+def sample(probabilities, n, rng):
+    return np.minimum(np.searchsorted(np.sort(probabilities), rng.random(n)), len(probabilities) - 1)
+""",
+        "uniform over the outcomes, ignoring the probabilities": """
+import numpy as np
+def sample(probabilities, n, rng):
+    return rng.integers(0, len(probabilities), n)
+""",
+    },
+    "count-images": {
+        "numpy integers overflow": """
+import numpy as np
+def count_images(width, height, channels, levels=256):
+    return np.int64(levels) ** (width * height * channels)
+""",
+        "forgets the channels": """
+def count_images(width, height, channels, levels=256):
+    return levels ** (width * height)
+""",
+        "multiplies instead of raising to a power": """
+def count_images(width, height, channels, levels=256):
+    return width * height * channels * levels
+""",
+        "a float, not an exact integer": """
+import math
+def count_images(width, height, channels, levels=256):
+    return math.pow(levels, min(width * height * channels, 100))
+""",
+    },
+    "mse-minimiser": {
+        "mean absolute error instead of squared": """
+import numpy as np
+def mse(y, y_hat):
+    return np.mean(np.abs(np.asarray(y) - y_hat))
+def best_constant_l2(y):
+    return np.mean(y)
+""",
+        "sum instead of mean": """
+import numpy as np
+def mse(y, y_hat):
+    return np.sum((np.asarray(y) - y_hat) ** 2)
+def best_constant_l2(y):
+    return np.mean(y)
+""",
+        "root mean squared error": """
+import numpy as np
+def mse(y, y_hat):
+    return np.sqrt(np.mean((np.asarray(y) - y_hat) ** 2))
+def best_constant_l2(y):
+    return np.mean(y)
+""",
+        "the median as best constant": """
+import numpy as np
+def mse(y, y_hat):
+    return np.mean((np.asarray(y) - y_hat) ** 2)
+def best_constant_l2(y):
+    return np.median(y)
+""",
+    },
+    "l1-minimiser": {
+        "the mean": """
+import numpy as np
+def best_constant_l1(y):
+    return np.mean(y)
+""",
+        "the middle element without sorting": """
+def best_constant_l1(y):
+    return y[len(y) // 2]
+""",
+        "off by one in the sorted data": """
+import numpy as np
+def best_constant_l1(y):
+    return np.sort(y)[len(y) // 2 - 1]
+""",
+    },
+    "normalise-energies": {
+        "naive, overflows and divides 0 by 0": """
+import numpy as np
+def normalise(energies):
+    w = np.exp(-np.asarray(energies, dtype=float))
+    return w / w.sum()
+""",
+        "forgets the minus sign": """
+import numpy as np
+def normalise(energies):
+    e = np.asarray(energies, dtype=float)
+    w = np.exp(e - e.max())
+    return w / w.sum()
+""",
+        "shifts by the largest energy instead of the smallest": """
+import numpy as np
+def normalise(energies):
+    e = np.asarray(energies, dtype=float)
+    w = np.exp(-(e - e.max()))
+    return w / w.sum()
+""",
+        "divides the energies by their sum": """
+import numpy as np
+def normalise(energies):
+    e = np.asarray(energies, dtype=float)
+    return e / e.sum()
+""",
+    },
+    "monte-carlo-z": {
+        "forgets the volume of the box": """
+import numpy as np
+def estimate_z(energy, half_width, d, n, rng):
+    x = rng.uniform(-half_width, half_width, size=(n, d))
+    return np.mean(np.exp(-energy(x)))
+""",
+        "volume 2L in every dimension": """
+import numpy as np
+def estimate_z(energy, half_width, d, n, rng):
+    x = rng.uniform(-half_width, half_width, size=(n, d))
+    return 2 * half_width * np.mean(np.exp(-energy(x)))
+""",
+        "half-width instead of width": """
+import numpy as np
+def estimate_z(energy, half_width, d, n, rng):
+    x = rng.uniform(-half_width, half_width, size=(n, d))
+    return half_width ** d * np.mean(np.exp(-energy(x)))
+""",
+        "samples only the positive half of the box": """
+import numpy as np
+def estimate_z(energy, half_width, d, n, rng):
+    x = rng.uniform(0, half_width, size=(n, d)) + 1.0
+    return (2 * half_width) ** d * np.mean(np.exp(-energy(x)))
+""",
+    },
+    "linear-path": {
+        "the weights swapped": """
+def interpolate(x0, x1, t):
+    return t * x0 + (1 - t) * x1
+def velocity(x0, x1):
+    return x1 - x0
+""",
+        "the velocity points backwards": """
+def interpolate(x0, x1, t):
+    return (1 - t) * x0 + t * x1
+def velocity(x0, x1):
+    return x0 - x1
+""",
+        "forgets the (1 - t)": """
+def interpolate(x0, x1, t):
+    return x0 + t * x1
+def velocity(x0, x1):
+    return x1
+""",
+        "a unit-length velocity": """
+import numpy as np
+def interpolate(x0, x1, t):
+    return (1 - t) * x0 + t * x1
+def velocity(x0, x1):
+    d = x1 - x0
+    return d / np.linalg.norm(d, axis=-1, keepdims=True) if np.ndim(d) else np.sign(d)
+""",
+    },
+    "discriminator-loss": {
+        "log of d_fake instead of 1 - d_fake": """
+import numpy as np
+def discriminator_loss(d_real, d_fake):
+    return -np.mean(np.log(d_real)) - np.mean(np.log(d_fake))
+""",
+        "the sign flipped": """
+import numpy as np
+def discriminator_loss(d_real, d_fake):
+    return np.mean(np.log(d_real)) + np.mean(np.log(1 - d_fake))
+""",
+        "one mean over both batches": """
+import numpy as np
+def discriminator_loss(d_real, d_fake):
+    return -np.mean(np.concatenate([np.log(d_real), np.log(1 - d_fake)]))
+""",
+        "the generator's loss": """
+import numpy as np
+def discriminator_loss(d_real, d_fake):
+    return -np.mean(np.log(d_fake))
+""",
+    },
+    "push-noise": {
+        "uniform noise instead of Gaussian": """
+import numpy as np
+def pushed_mean_std(f, n, rng):
+    x = f(rng.random(n))
+    return np.mean(x), np.std(x)
+""",
+        "the variance instead of the standard deviation": """
+import numpy as np
+def pushed_mean_std(f, n, rng):
+    x = f(rng.standard_normal(n))
+    return np.mean(x), np.var(x)
+""",
+        "statistics of the noise, not of the output": """
+import numpy as np
+def pushed_mean_std(f, n, rng):
+    z = rng.standard_normal(n)
+    return np.mean(z), np.std(z)
+""",
+    },
+}
+
+
+def test_the_book_has_at_least_eight_exercises_and_one_per_part1_page():
+    assert len(EXERCISES) >= 8
+    pages = {page for page, _ in EXERCISES}
+    for name in ("sampling", "losses", "normalising-constant", "probability-paths", "gans"):
+        assert f"part1/{name}.md" in pages
+
+
+def test_ids_are_unique_per_page():
+    seen = set()
+    for page, ex in EXERCISES:
+        assert (page, ex["id"]) not in seen, f"{page}: exercise id {ex['id']!r} twice"
+        seen.add((page, ex["id"]))
+
+
+@pytest.mark.parametrize("page, ex", EXERCISES, ids=IDS)
+def test_solution_passes_quickly(page, ex):
+    start = time.perf_counter()
+    result = judge(ex["solution"], ex["checks"])
+    elapsed = time.perf_counter() - start
+    assert result["status"] == "passed", result["message"]
+    assert elapsed < 0.2, f"the checks take {elapsed:.2f} s here; the reader's browser is slower"
+
+
+@pytest.mark.parametrize("page, ex", EXERCISES, ids=IDS)
+def test_starter_does_not_pass(page, ex):
+    result = judge(ex["starter"], ex["checks"])
+    assert result["status"] != "passed"
+    assert result["message"]
+
+
+@pytest.mark.parametrize("page, ex", EXERCISES, ids=IDS)
+def test_every_exercise_has_wrong_answers_to_catch(page, ex):
+    assert WRONG_ANSWERS.get(ex["id"]), f"add plausible wrong answers for {ex['id']!r} to WRONG_ANSWERS"
+
+
+@pytest.mark.parametrize(
+    "ident, mistake",
+    [(ident, mistake) for ident, wrong in WRONG_ANSWERS.items() for mistake in wrong],
+    ids=[f"{ident}:{mistake}" for ident, wrong in WRONG_ANSWERS.items() for mistake in wrong],
+)
+def test_wrong_answer_fails_with_a_message(ident, mistake):
+    assert ident in BY_ID, f"no exercise with id {ident!r} in the docs"
+    _, ex = BY_ID[ident]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # overflow in deliberately naive code
+        result = judge(WRONG_ANSWERS[ident][mistake], ex["checks"])
+    assert result["status"] == "failed", result
+    assert "expected" in result["message"] and "got" in result["message"]
