@@ -42,3 +42,19 @@ def test_a_demo_can_be_worked_by_keyboard_alone(page, server):
     before = page.locator(".demo__readout").first.inner_text()
     page.keyboard.press("Enter")
     page.wait_for_function("text => document.querySelector('.demo__readout').innerText !== text", arg=before)
+
+
+def test_the_editor_never_traps_the_keyboard_and_check_works_by_keyboard(page, server):
+    page.goto(server + "/part1/sampling/")
+    exercise = page.locator(".exercise").first
+    exercise.scroll_into_view_if_needed()
+    content = exercise.locator(".cm-content")
+    content.wait_for()
+    content.focus()
+    page.keyboard.press("Tab")  # indents the line: the focus stays in the editor
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')")
+    page.keyboard.press("Escape")  # then Tab leaves the editor
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Check"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => /exercise__result--/.test(document.querySelector('.exercise__result').className)", timeout=90_000)

@@ -98,3 +98,16 @@ def test_a_flood_of_printing_is_cut_short(page, server):
     kind, text = verdict(page, exercise)
     assert "199,000 more lines not shown" in text
     assert text.count("\n") < 1100
+
+
+def test_a_runnable_listing_runs_the_readers_edit(page, server):
+    page.goto(server + SAMPLING)
+    listing = page.locator(".runnable").first
+    listing.scroll_into_view_if_needed()
+    listing.locator(".cm-content").wait_for()
+    listing.locator(".runnable__run").click()
+    output = listing.locator(".runnable__output")
+    page.wait_for_function("el => el.textContent.includes('share of sixes')", arg=output.element_handle(), timeout=90_000)
+    type_code(page, listing, "print(6 * 7)\n")
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function("el => el.textContent === '42'", arg=output.element_handle(), timeout=30_000)

@@ -64,3 +64,14 @@ def _traceback(error: BaseException, keep: str) -> str:
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == keep]
     lines = traceback.format_list(frames) + traceback.format_exception_only(type(error), error)
     return ("Traceback (most recent call last):\n" if frames else "") + "".join(lines) + advice(error)
+
+
+def run_code(code: str) -> dict:
+    """Run a reader's code once, as a runnable listing does: ok or the error."""
+    namespace: dict = {"__name__": "__main__"}
+    linecache.cache["<your code>"] = (len(code), None, code.splitlines(True), "<your code>")
+    try:
+        exec(compile(code, "<your code>", "exec"), namespace)
+    except Exception as error:
+        return {"status": "error", "message": _traceback(error, "<your code>")}
+    return {"status": "ok", "message": ""}

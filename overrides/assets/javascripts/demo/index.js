@@ -8,6 +8,7 @@
 
 import { mountExercise } from "./exercise.js"
 import { showProgress } from "./progress.js"
+import { mountRunnable } from "./runnable.js"
 import { startRuntime } from "./runtime.js"
 import { mountDemo } from "./widget.js"
 
@@ -22,6 +23,7 @@ function mountPage() {
   const exercises = [...document.querySelectorAll(".exercise[data-exercise]")]
   if (exercises.length) addSummary(exercises[0])
   for (const el of exercises) mountExercise(el, WORKER_URL)
+  document.querySelectorAll(".runnable").forEach((el, index) => mountRunnable(el, index, WORKER_URL))
   showProgress(exercises.length)
 }
 

@@ -117,7 +117,7 @@ export function restartRuntime() {
  * Judge a reader's exercise code with the exercise's hidden checks.
  *
  * @param {string} code - the reader's code
- * @param {string} checks - the checks, Python calling expect(...)
+ * @param {string|null} checks - the checks, Python calling expect(...); null just runs the code
  * @returns {Promise<object>} {verdict: {status, message}, stdout} or {error}
  */
 export function checkExercise(code, checks) {
