@@ -20,12 +20,13 @@ from textbook.exercise import parse
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 FENCE = re.compile(r"^```exercise\n(.*?)^```", flags=re.S | re.M)
+SHOWN_AS_CODE = re.compile(r"^````.*?^````", flags=re.S | re.M)  # examples on the authoring page
 
 
 def _exercises() -> list[tuple[str, dict]]:
     found = []
     for path in sorted(DOCS.rglob("*.md")):
-        for block in FENCE.findall(path.read_text(encoding="utf-8")):
+        for block in FENCE.findall(SHOWN_AS_CODE.sub("", path.read_text(encoding="utf-8"))):
             found.append((str(path.relative_to(DOCS)), parse(block)))
     return found
 
