@@ -9,7 +9,7 @@
 import { mountExercise } from "./exercise.js"
 import { showProgress } from "./progress.js"
 import { mountRunnable } from "./runnable.js"
-import { startRuntime } from "./runtime.js"
+import { onProgress, startRuntime } from "./runtime.js"
 import { mountDemo } from "./widget.js"
 
 const WORKER_URL = new URL("./worker.js", import.meta.url).href
@@ -22,10 +22,39 @@ function mountPage() {
   unmounts = [...document.querySelectorAll(".demo[data-demo]")].map(el => mountDemo(el, WORKER_URL))
   const exercises = [...document.querySelectorAll(".exercise[data-exercise]")]
   if (exercises.length) addSummary(exercises[0])
-  for (const el of exercises) mountExercise(el, WORKER_URL)
-  document.querySelectorAll(".runnable").forEach((el, index) => mountRunnable(el, index, WORKER_URL))
+  for (const el of exercises) whenNear(el, () => mountExercise(el, WORKER_URL))
+  document.querySelectorAll(".runnable").forEach((el, index) => whenNear(el, () => mountRunnable(el, index, WORKER_URL)))
   showProgress(exercises.length)
 }
+
+/**
+ * Call mount once the element comes near the screen or takes the focus: the
+ * editor (450 KB) then loads only for readers who reach an exercise.
+ */
+function whenNear(el, mount) {
+  let done = false
+  const once = () => {
+    if (done) return
+    done = true
+    observer.disconnect()
+    mount()
+  }
+  // Coming into view, it waits until Python has started (the static listing
+  // shows meanwhile), so as not to slow the first live figure; a touch mounts it at once
+  const observer = new IntersectionObserver(entries => {
+    if (entries.some(entry => entry.isIntersecting)) pythonSettled.then(once)
+  }, { rootMargin: "300px" })
+  observer.observe(el)
+  el.addEventListener("focusin", once, { once: true })
+  el.addEventListener("pointerdown", once, { once: true })
+}
+
+/** Resolves once the first live figure is up (or Python failed), or after a few seconds */
+const pythonSettled = new Promise(resolve => {
+  setTimeout(resolve, 4000)
+  document.addEventListener("demo:shown", resolve, { once: true })
+  onProgress(message => message.type === "fatal" && resolve())
+})
 
 /** A line before the page's first exercise that counts the solved ones */
 function addSummary(first) {
