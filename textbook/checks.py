@@ -37,11 +37,9 @@ def expect(what: str, got, expected, tol: float | None = None) -> None:
 def judge(code: str, checks: str) -> dict:
     """Run code, then the checks in its namespace; say passed, failed or error."""
     namespace: dict = {"__name__": "__exercise__"}
-    linecache.cache["<your code>"] = (len(code), None, code.splitlines(True), "<your code>")
-    try:
-        exec(compile(code, "<your code>", "exec"), namespace)
-    except Exception as error:
-        return {"status": "error", "message": _traceback(error, "<your code>")}
+    ran = run_code(code, namespace)
+    if ran["status"] == "error":
+        return ran
     namespace.update(expect=expect, np=np)
     try:
         exec(compile(checks, "<checks>", "exec"), namespace)
@@ -50,6 +48,17 @@ def judge(code: str, checks: str) -> dict:
     except Exception as error:
         return {"status": "error", "message": "Your code raised an error while it was checked:\n" + _traceback(error, "<your code>")}
     return {"status": "passed", "message": "All checks pass. Well done!"}
+
+
+def run_code(code: str, namespace: dict | None = None) -> dict:
+    """Run a reader's code once (a runnable listing, or before checks): ok or the error."""
+    namespace = {"__name__": "__main__"} if namespace is None else namespace
+    linecache.cache["<your code>"] = (len(code), None, code.splitlines(True), "<your code>")
+    try:
+        exec(compile(code, "<your code>", "exec"), namespace)
+    except Exception as error:
+        return {"status": "error", "message": _traceback(error, "<your code>")}
+    return {"status": "ok", "message": ""}
 
 
 def _show(value) -> str:
@@ -65,13 +74,3 @@ def _traceback(error: BaseException, keep: str) -> str:
     lines = traceback.format_list(frames) + traceback.format_exception_only(type(error), error)
     return ("Traceback (most recent call last):\n" if frames else "") + "".join(lines) + advice(error)
 
-
-def run_code(code: str) -> dict:
-    """Run a reader's code once, as a runnable listing does: ok or the error."""
-    namespace: dict = {"__name__": "__main__"}
-    linecache.cache["<your code>"] = (len(code), None, code.splitlines(True), "<your code>")
-    try:
-        exec(compile(code, "<your code>", "exec"), namespace)
-    except Exception as error:
-        return {"status": "error", "message": _traceback(error, "<your code>")}
-    return {"status": "ok", "message": ""}
