@@ -58,3 +58,23 @@ def test_the_editor_never_traps_the_keyboard_and_check_works_by_keyboard(page, s
     assert page.evaluate("document.activeElement.textContent") == "Check"
     page.keyboard.press("Enter")
     page.wait_for_function("() => /exercise__result--/.test(document.querySelector('.exercise__result').className)", timeout=90_000)
+
+
+def test_a_run_can_be_stopped_by_keyboard(page, server):
+    page.goto(server + "/part1/sampling/")
+    demo = page.locator(".demo").first
+    demo.scroll_into_view_if_needed()
+    page.wait_for_selector(".demo.demo--live canvas")
+    demo.locator(".demo__code summary").focus()
+    page.keyboard.press("Enter")  # opens the code
+    content = demo.locator(".cm-content")
+    content.wait_for()
+    content.focus()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\nwhile True:\npass\n")
+    page.keyboard.press("Shift+Enter")
+    stop = demo.locator(".demo__stop")
+    stop.wait_for(state="visible")
+    stop.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('.demo__output').innerText.includes('Stopped')")
