@@ -5,10 +5,9 @@
  * nothing is sent anywhere. Checks run in the shared Python worker.
  */
 
-import { checkExercise, restartRuntime, startRuntime } from "./runtime.js"
+import { confirmDiscard, editorInPlaceOf } from "./editing.js"
 import { recordProgress } from "./progress.js"
-
-const EDITOR_URL = new URL("../editor.js", import.meta.url).href
+import { checkExercise, restartRuntime, startRuntime } from "./runtime.js"
 
 /**
  * Make one exercise live.
@@ -18,7 +17,6 @@ const EDITOR_URL = new URL("../editor.js", import.meta.url).href
  */
 export async function mountExercise(el, workerURL) {
   const id = el.dataset.exercise
-  const key = `exercise-code:${location.pathname}#${id}`
   const starter = el.querySelector(".exercise__starter code").textContent
   const checks = el.dataset.checks
   const result = el.querySelector(".exercise__result")
@@ -27,13 +25,10 @@ export async function mountExercise(el, workerURL) {
   const hintButton = el.querySelector(".exercise__hint")
   let busy = false
 
-  const { createEditor, setText } = await import(EDITOR_URL)
-  const holder = Object.assign(document.createElement("div"), { className: "demo__editor" })
-  el.querySelector(".exercise__starter").replaceWith(holder)
-  const editor = createEditor(holder, {
-    doc: localStorage.getItem(key) ?? starter,
+  const editor = await editorInPlaceOf(el.querySelector(".exercise__starter"), {
+    key: `exercise-code:${location.pathname}#${id}`,
+    original: starter,
     label: `Your code for the exercise: ${el.querySelector(".exercise__title").textContent}`,
-    onChange: text => text === starter ? localStorage.removeItem(key) : localStorage.setItem(key, text),
     onRun: check,
   })
 
@@ -50,7 +45,7 @@ export async function mountExercise(el, workerURL) {
       result.append(stop)
     }, 3000)
     startRuntime(workerURL)
-    const answer = await checkExercise(editor.state.doc.toString(), checks)
+    const answer = await checkExercise(editor.text(), checks)
     clearTimeout(slow)
     busy = false
     const verdict = answer.verdict ?? { status: "error", message: answer.error }
@@ -62,9 +57,7 @@ export async function mountExercise(el, workerURL) {
 
   el.querySelector(".exercise__check").addEventListener("click", check)
   el.querySelector(".exercise__reset").addEventListener("click", () => {
-    if (editor.state.doc.toString() === starter) return
-    if (!window.confirm("Discard your code for this exercise and start again from the starter code?")) return
-    setText(editor, starter)
+    if (editor.text() !== starter && confirmDiscard("your code for this exercise")) editor.reset()
   })
   hintButton?.addEventListener("click", () => {
     const next = hints.find(hint => hint.hidden)

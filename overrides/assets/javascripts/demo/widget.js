@@ -7,9 +7,8 @@
  * that every later run repaints in place.
  */
 
+import { confirmDiscard, editorInPlaceOf, keepText, keptText } from "./editing.js"
 import { forgetDemo, onProgress, restartRuntime, runDemo, startRuntime, stopDemo } from "./runtime.js"
-
-const EDITOR_URL = new URL("../editor.js", import.meta.url).href
 
 /* ----------------------------------------------------------------------------
  * Helper functions
@@ -75,13 +74,11 @@ function mountCode(el, block, run) {
   const key = `demo-source:${block}`
   const original = details.querySelector(".demo__source code").textContent
   const status = details.querySelector(".demo__code-status")
-  let edited = localStorage.getItem(key)
+  let edited = keptText(key)
   let editor = null
 
-  const save = text => {
-    edited = text === original ? null : text
-    if (edited === null) localStorage.removeItem(key)
-    else localStorage.setItem(key, edited)
+  const kept = text => {
+    edited = text
     status.textContent = edited === null ? "" : "Your changes are saved in this browser."
   }
   if (edited !== null) {
@@ -89,28 +86,20 @@ function mountCode(el, block, run) {
     status.textContent = "Your edited code, saved in this browser, is in use."
   }
 
-  let opening = null
   function openEditor() {
-    if (details.open) opening ??= createIn(details)
-  }
-  async function createIn(details) {
-    const { createEditor } = await import(EDITOR_URL)
-    const pre = details.querySelector(".demo__source")
-    const holder = document.createElement("div")
-    holder.className = "demo__editor"
-    pre.replaceWith(holder)
-    editor = createEditor(holder, { doc: edited ?? original, label: "Python code of the demo", onChange: save, onRun: run })
+    if (!details.open) return
+    editor ??= editorInPlaceOf(details.querySelector(".demo__source"), {
+      key, original, label: "Python code of the demo", onRun: run, onChange: kept,
+    })
   }
   details.addEventListener("toggle", openEditor)
   openEditor()
 
   details.querySelector(".demo__code-run").addEventListener("click", run)
   details.querySelector(".demo__code-reset").addEventListener("click", async () => {
-    if (edited === null) return
-    if (!window.confirm("Discard your changes to this code and restore the original?")) return
-    const { setText } = await import(EDITOR_URL)
-    if (editor) setText(editor, original)
-    save(original)
+    if (edited === null || !confirmDiscard("your changes to this code")) return
+    if (editor) (await editor).reset()
+    kept(keepText(key, original, original))
     run()
   })
   return { source: () => edited ?? undefined }
