@@ -71,6 +71,16 @@ class Training:
 # Functions ------------------------------------------------------------------
 
 
+
+def _adam_step(params: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, lr: float) -> None:
+    """Adam step number t (from 1), in place: each weight moves by its gradient
+    scaled by a running estimate of that gradient's size."""
+    m *= BETA1
+    m += (1 - BETA1) * grad
+    v *= BETA2
+    v += (1 - BETA2) * grad * grad
+    params -= (lr * np.sqrt(1 - BETA2**t) / (1 - BETA1**t)) * m / (np.sqrt(v) + EPS)
+
 def mode_shares(samples: np.ndarray) -> np.ndarray:
     """Share of samples within COVER_WINDOW of each real mode."""
     near = np.abs(np.asarray(samples)[:, None] - MODES) < COVER_WINDOW
@@ -150,11 +160,7 @@ def compute(lr_g: float = 0.03, lr_d: float = 0.01, d_steps: int = 1, steps: int
             grad_d[:H] = x[:, 0] @ da
             grad_d[H : 2 * H] = da.sum(axis=0)
             t_d += 1
-            m_d *= BETA1
-            m_d += (1 - BETA1) * grad_d
-            v_d *= BETA2
-            v_d += (1 - BETA2) * grad_d * grad_d
-            d -= (lr_d * np.sqrt(1 - BETA2**t_d) / (1 - BETA1**t_d)) * m_d / (np.sqrt(v_d) + EPS)
+            _adam_step(d, grad_d, m_d, v_d, t_d, lr_d)
         loss_d[step] = np.log1p(e).sum() / B  # -mean log A(real) - mean log(1 - A(fake))
 
         # --- one update of the generator G (A fixed), non-saturating loss ---
@@ -172,11 +178,7 @@ def compute(lr_g: float = 0.03, lr_d: float = 0.01, d_steps: int = 1, steps: int
         grad_g[:H] = z[:, 0] @ dh
         grad_g[H : 2 * H] = dh.sum(axis=0)
         t_g += 1
-        m_g *= BETA1
-        m_g += (1 - BETA1) * grad_g
-        v_g *= BETA2
-        v_g += (1 - BETA2) * grad_g * grad_g
-        g -= (lr_g * np.sqrt(1 - BETA2**t_g) / (1 - BETA1**t_g)) * m_g / (np.sqrt(v_g) + EPS)
+        _adam_step(g, grad_g, m_g, v_g, t_g, lr_g)
 
         if take[step]:
             snapshots[n_snap] = np.tanh(z_probe * gW1 + gb1) @ gW2 + gb2[0]
