@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import CHROMIUM, CHROMIUM_FLAGS, ROOT, _QuietHandler, free_port, mkdocs_build  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_FLAGS, ROOT, free_port, mkdocs_build, serve  # noqa: E402
 
 PAGE = "/part1/sampling/"
 RUNTIME = ("/assets/pyodide/", "/assets/python/")
@@ -39,17 +39,6 @@ def build(port: int) -> tuple[Path, float]:
     if result.returncode:
         sys.exit(result.stderr)
     return project / "site", seconds
-
-
-def serve(site: Path, port: int):
-    import functools
-    import http.server
-    import threading
-
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from textbook.isolation import HEADERS
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -76,19 +78,45 @@ def built_site(tmp_path_factory, port) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built book the way `./book.sh serve` does: cross-origin isolated."""
+
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm", ".mjs": "text/javascript"}
+    isolation = HEADERS
+
+    def end_headers(self):
+        for name, value in self.isolation:
+            self.send_header(name, value)
+        super().end_headers()
 
     def log_message(self, *args):
         pass
 
 
+class _PlainHandler(_QuietHandler):
+    """Serves it like a static host that sends no isolation headers."""
+
+    isolation = ()
+
+
+def serve(site: Path, port: int, handler: type = _QuietHandler) -> http.server.ThreadingHTTPServer:
+    """Serve a folder on 127.0.0.1 only, in a background thread."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
 @pytest.fixture(scope="session")
 def server(built_site, port):
-    """Serve the built book on 127.0.0.1 only; yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    """The built book on 127.0.0.1, cross-origin isolated; yields its base URL."""
+    httpd = serve(built_site, port)
+    yield f"http://127.0.0.1:{port}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def plain_server(built_site):
+    """The built book on another port, without isolation headers."""
+    httpd = serve(built_site, free_port(), _PlainHandler)
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
 

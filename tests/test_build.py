@@ -1,10 +1,15 @@
 """The strict build: it passes for the book and stops, naming file and line, on a broken block."""
 
+import os
 import re
+import subprocess
+import sys
+import time
+import urllib.request
 
 import pytest
 
-from conftest import mkdocs_build, scratch_project
+from conftest import free_port, mkdocs_build, scratch_project
 
 GOOD_BLOCK = """```demo
 demo: dice
@@ -129,3 +134,33 @@ def test_a_broken_exercise_fails_the_build_naming_file_and_line(tmp_path, change
     output = build_error(tmp_path, EXERCISE.replace(*change))
     assert "chapter.md" in output and "line 8:" in output
     assert reason in output
+
+
+def test_the_development_server_isolates_the_page(tmp_path):
+    """`./book.sh serve` runs `mkdocs serve`; its pages must get SharedArrayBuffer."""
+    project = scratch_project(tmp_path, {"index.md": page_with(GOOD_BLOCK)})
+    port = free_port()
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(240):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
+                    headers = dict(response.headers)
+                break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            pytest.fail(f"mkdocs serve did not answer: {server.stderr.read() if server.poll() is not None else ''}")
+    finally:
+        server.terminate()
+        server.wait()
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Embedder-Policy"] == "require-corp"
+
+
+def test_the_site_tells_static_hosts_to_isolate_it(built_site):
+    """Netlify and Cloudflare Pages read _headers; with it Stop keeps the runtime."""
+    from textbook.isolation import netlify_headers
+
+    assert (built_site / "_headers").read_text() == netlify_headers()

@@ -1,6 +1,7 @@
 """Readers edit a demo's code in the page: it runs, survives a reload, can be
 stopped when it never ends, and Reset restores the original after asking."""
 
+import pytest
 from test_browser import SAMPLING, live
 
 
@@ -49,8 +50,17 @@ def test_an_edit_runs_with_shift_enter_and_survives_a_reload(page, server):
     assert page.watch.errors == []
 
 
-def test_an_endless_loop_is_stopped_and_the_next_run_works(page, server):
-    page.goto(server + SAMPLING)
+def wasm_fetches(page) -> int:
+    return sum(url.endswith("/pyodide.asm.wasm") for url in page.watch.requests)
+
+
+@pytest.mark.parametrize("isolated", [True, False], ids=["isolated", "plain-host"])
+def test_an_endless_loop_is_stopped_and_the_next_run_works(page, request, isolated):
+    """Isolated, Stop raises KeyboardInterrupt and Python keeps its runtime;
+    on a host without the headers, the worker is replaced."""
+    base = request.getfixturevalue("server" if isolated else "plain_server")
+    page.goto(base + SAMPLING)
+    assert page.evaluate("crossOriginIsolated") is isolated
     demo = open_editor(page)
     append_code(page, demo, "\nwhile True:\npass\n")
     demo.locator(".demo__code-run").click()
@@ -59,6 +69,11 @@ def test_an_endless_loop_is_stopped_and_the_next_run_works(page, server):
     page.evaluate("window.scrollBy(0, 10)")  # the page still answers while Python spins
     stop.click()
     page.wait_for_function("() => document.querySelector('.demo__output').innerText.includes('Stopped')")
+    output = demo.locator(".demo__output").inner_text()
+    if isolated:
+        assert "while True" in output and "KeyboardInterrupt" in output  # where it was stopped
+    else:
+        assert "Python was restarted" in output
 
     page.once("dialog", lambda dialog: dialog.accept())
     demo.locator(".demo__code-reset").click()
@@ -66,6 +81,8 @@ def test_an_endless_loop_is_stopped_and_the_next_run_works(page, server):
     demo.locator("input[name=n_rolls]").evaluate("el => { el.value = 3; el.dispatchEvent(new Event('input', {bubbles: true})) }")
     page.wait_for_function("() => document.querySelector('.demo__readout').innerText.startsWith('1,000 rolls')", timeout=90_000)
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('demo-source:'))") == []
+    assert wasm_fetches(page) == (1 if isolated else 2)
+    assert page.watch.errors == []
 
 
 def test_reset_asks_first_and_keeps_the_edit_when_declined(page, server):

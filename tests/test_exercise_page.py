@@ -111,3 +111,21 @@ def test_a_runnable_listing_runs_the_readers_edit(page, server):
     type_code(page, listing, "print(6 * 7)\n")
     page.keyboard.press("Shift+Enter")
     page.wait_for_function("el => el.textContent === '42'", arg=output.element_handle(), timeout=30_000)
+
+
+def test_a_listing_that_never_ends_offers_stop_and_runs_again(page, server):
+    page.goto(server + SAMPLING)
+    listing = page.locator(".runnable").first
+    listing.scroll_into_view_if_needed()
+    listing.locator(".cm-content").wait_for()
+    type_code(page, listing, "while True:\npass\n")
+    listing.locator(".runnable__run").click()
+    output = listing.locator(".runnable__output")
+    stop = output.get_by_role("button", name="Stop")
+    stop.click(timeout=90_000)
+    page.wait_for_function("el => el.textContent.includes('KeyboardInterrupt')", arg=output.element_handle(), timeout=10_000)
+    assert "Stopped" in output.inner_text()
+    type_code(page, listing, "print(6 * 7)\n")
+    listing.locator(".runnable__run").click()
+    page.wait_for_function("el => el.textContent === '42'", arg=output.element_handle(), timeout=30_000)
+    assert page.watch.errors == []

@@ -13,7 +13,7 @@ import traceback
 
 import numpy as np
 
-from .runner import advice
+from .runner import READER_ERRORS, advice
 
 
 class CheckFailed(AssertionError):
@@ -45,7 +45,7 @@ def judge(code: str, checks: str) -> dict:
         exec(compile(checks, "<checks>", "exec"), namespace)
     except CheckFailed as failure:
         return {"status": "failed", "message": str(failure)}
-    except Exception as error:
+    except READER_ERRORS as error:
         return {"status": "error", "message": "Your code raised an error while it was checked:\n" + _traceback(error, "<your code>")}
     return {"status": "passed", "message": "All checks pass. Well done!"}
 
@@ -56,7 +56,7 @@ def run_code(code: str, namespace: dict | None = None) -> dict:
     linecache.cache["<your code>"] = (len(code), None, code.splitlines(True), "<your code>")
     try:
         exec(compile(code, "<your code>", "exec"), namespace)
-    except Exception as error:
+    except READER_ERRORS as error:
         return {"status": "error", "message": _traceback(error, "<your code>")}
     return {"status": "ok", "message": ""}
 

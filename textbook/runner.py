@@ -21,6 +21,10 @@ from matplotlib.figure import Figure
 
 DEFAULT_FIGSIZE = (6.4, 4.0)
 
+# What a reader's code may raise that must end up on the page, not in the
+# worker: a Stop arrives as KeyboardInterrupt, sys.exit() as SystemExit.
+READER_ERRORS = (Exception, KeyboardInterrupt, SystemExit)
+
 
 class LiveDemo:
     """One demo block's figure, kept between runs so updates are cheap."""
@@ -110,7 +114,7 @@ def start_block(block: str, demo: str, params: dict, dpi: float, source: str | N
         if live is None or (live.demo, live.source, live.figure.dpi) != (demo, source, dpi):
             live = _blocks[block] = LiveDemo(demo, dpi, source)
         _runs[block] = live.frames(params)
-    except Exception as error:  # the reader sees it; the page goes on
+    except READER_ERRORS as error:  # the reader sees it; the page goes on
         return _failed(block, error)
     return next_frame(block)
 
@@ -126,7 +130,7 @@ def next_frame(block: str) -> dict | None:
     except StopIteration:
         _runs.pop(block, None)
         return None
-    except Exception as error:
+    except READER_ERRORS as error:
         return _failed(block, error)
     return {"text": text, "pixels": pixels, "width": width, "height": height}
 
@@ -162,7 +166,9 @@ def format_error(error: BaseException) -> str:
 
 
 def advice(error: BaseException) -> str:
-    """A plain-words note for the errors the browser's limits cause."""
+    """A plain-words note for the errors the browser's limits cause, and for Stop."""
+    if isinstance(error, KeyboardInterrupt):
+        return "\nStopped. Python kept everything it had loaded, so the next run starts at once.\n"
     if isinstance(error, MemoryError):
         return (
             "\nPython in your browser has at most 4 GB of memory (often less), shared by"

@@ -4,7 +4,27 @@
  * demos, runnable listings and exercises.
  */
 
+import { stopPython } from "./runtime.js"
+
 const EDITOR_URL = new URL("../editor.js", import.meta.url).href
+
+/** How long a run may take before the reader is offered a Stop button */
+const STOP_OFFER_MS = 1000
+
+/**
+ * Offer a Stop button in `place` once a run has taken longer than a moment.
+ *
+ * @param {HTMLElement} place - where "Still running… Stop" appears
+ * @returns {Function} call it when the run has ended
+ */
+export function offerStop(place) {
+  const timer = setTimeout(() => {
+    const stop = Object.assign(document.createElement("button"), { type: "button", className: "md-button", textContent: "Stop" })
+    stop.addEventListener("click", stopPython)
+    place.replaceChildren("Still running… ", stop)
+  }, STOP_OFFER_MS)
+  return () => clearTimeout(timer)
+}
 
 /**
  * The reader's kept text under a key, or null if they never changed the original.

@@ -5,9 +5,9 @@
  * nothing is sent anywhere. Checks run in the shared Python worker.
  */
 
-import { confirmDiscard, editorInPlaceOf } from "./editing.js"
+import { confirmDiscard, editorInPlaceOf, offerStop } from "./editing.js"
 import { recordProgress } from "./progress.js"
-import { checkExercise, restartRuntime, startRuntime } from "./runtime.js"
+import { checkExercise, startRuntime } from "./runtime.js"
 
 /**
  * Make one exercise live.
@@ -38,15 +38,10 @@ export async function mountExercise(el, workerURL) {
     busy = true
     result.className = "exercise__result"
     result.textContent = "Checking…"
-    const slow = setTimeout(() => {
-      result.textContent = "Still running… "
-      const stop = Object.assign(document.createElement("button"), { type: "button", className: "md-button", textContent: "Stop" })
-      stop.addEventListener("click", restartRuntime)
-      result.append(stop)
-    }, 3000)
+    const ended = offerStop(result)
     startRuntime(workerURL)
     const answer = await checkExercise(editor.text(), checks)
-    clearTimeout(slow)
+    ended()
     busy = false
     const verdict = answer.verdict ?? { status: "error", message: answer.error }
     result.className = `exercise__result exercise__result--${verdict.status}`

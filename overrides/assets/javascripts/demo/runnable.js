@@ -3,7 +3,7 @@
  * Edits are kept in this browser like a demo's; Reset asks first.
  */
 
-import { confirmDiscard, editorInPlaceOf } from "./editing.js"
+import { confirmDiscard, editorInPlaceOf, offerStop } from "./editing.js"
 import { checkExercise, startRuntime } from "./runtime.js"
 
 /**
@@ -26,8 +26,10 @@ export async function mountRunnable(el, index, workerURL) {
   async function run() {
     output.hidden = false
     output.textContent = "Running…"
+    const ended = offerStop(output)
     startRuntime(workerURL)
     const answer = await checkExercise(editor.text(), null)
+    ended()
     const verdict = answer.verdict ?? { status: "error", message: answer.error }
     output.classList.toggle("demo__output--error", verdict.status === "error")
     output.textContent = [answer.stdout, verdict.message].filter(Boolean).join("\n") || "(no output)"

@@ -18,9 +18,27 @@ const pending = new Map()
 const listeners = new Set()
 let lastProgress = null
 
+/**
+ * Memory shared with the worker, when the page is cross-origin isolated:
+ * writing 2 (SIGINT) into it raises KeyboardInterrupt in Python, which stops
+ * an endless loop without losing the loaded runtime.
+ */
+let interrupt = null
+
+/** How long Stop waits for Python to give in before ending the worker */
+const INTERRUPT_GRACE_MS = 1000
+
 /* ----------------------------------------------------------------------------
  * Helper functions
  * ------------------------------------------------------------------------- */
+
+/** Register a run; its promise settles with the run's final message */
+function track(id, onFrame) {
+  let resolve
+  const done = new Promise(settle => { resolve = settle })
+  pending.set(id, { onFrame, resolve, done })
+  return done
+}
 
 /** Forward a worker message to whoever is waiting for it */
 function dispatch({ data }) {
@@ -62,7 +80,8 @@ export function startRuntime(url) {
     })
   })
   ready.catch(() => { ready = null; worker.terminate() })  // a later click may retry
-  worker.postMessage({ type: "boot" })
+  interrupt = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null
+  worker.postMessage({ type: "boot", interrupt })
   return ready
 }
 
@@ -87,20 +106,33 @@ export function onProgress(listener) {
  */
 export function runDemo(request, onFrame) {
   const id = ++nextId
-  const done = new Promise(resolve => {
-    pending.set(id, { onFrame, resolve })
-    if (!ready) startRuntime(workerURL)  // after a restart
-    worker.postMessage({ type: "run", id, ...request })
-  })
+  const done = track(id, onFrame)
+  if (!ready) startRuntime(workerURL)  // after a restart
+  worker.postMessage({ type: "run", id, ...request })
   return { id, done }
 }
 
 /**
- * Stop whatever Python is doing by ending the worker; the next run starts a
- * fresh one. This is the one way to stop code that never yields (an endless
- * loop) without cross-origin isolation. Every pending run ends with a note.
+ * Stop whatever Python is doing, even an endless loop. With cross-origin
+ * isolation Python is interrupted and keeps its runtime; when it does not give
+ * in within a second (it is deep in one numpy call), or without isolation,
+ * the worker is ended and the next run starts a fresh one.
+ *
+ * @returns {Promise<void>} resolves once the running code has ended
  */
-export function restartRuntime() {
+export async function stopPython() {
+  if (!pending.size) return
+  if (interrupt) {
+    Atomics.store(interrupt, 0, 2)
+    const stopped = Promise.race([...pending.values()].map(run => run.done)).then(() => true)
+    const late = new Promise(resolve => setTimeout(resolve, INTERRUPT_GRACE_MS, false))
+    if (await Promise.race([stopped, late])) return
+  }
+  restartRuntime()
+}
+
+/** End the worker; every pending run ends with a note */
+function restartRuntime() {
   worker?.terminate()
   worker = null
   ready = null
@@ -122,11 +154,10 @@ export function restartRuntime() {
  */
 export function checkExercise(code, checks) {
   const id = ++nextId
-  return new Promise(resolve => {
-    pending.set(id, { resolve })
-    if (!ready) startRuntime(workerURL)
-    worker.postMessage({ type: "check", id, code, checks })
-  })
+  const done = track(id)
+  if (!ready) startRuntime(workerURL)
+  worker.postMessage({ type: "check", id, code, checks })
+  return done
 }
 
 /**

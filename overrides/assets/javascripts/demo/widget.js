@@ -8,7 +8,10 @@
  */
 
 import { confirmDiscard, editorInPlaceOf, keepText, keptText } from "./editing.js"
-import { forgetDemo, onProgress, restartRuntime, runDemo, startRuntime, stopDemo } from "./runtime.js"
+import { forgetDemo, onProgress, runDemo, startRuntime, stopDemo, stopPython } from "./runtime.js"
+
+/** How long a streaming demo may take to finish its frame after Stop before it is interrupted */
+const STREAM_GRACE_MS = 1000
 
 /* ----------------------------------------------------------------------------
  * Helper functions
@@ -222,11 +225,16 @@ export function mountDemo(el, workerURL) {
     await activate()
     update()
   })
-  // Stop: a streaming demo ends after its current frame; anything else ends with its worker
-  stopButton.addEventListener("click", () => {
-    if (!running) return
-    if (config.stream) stopDemo(running.id)
-    else restartRuntime()
+  // Stop: a streaming demo ends after its current frame; anything else is interrupted
+  stopButton.addEventListener("click", async () => {
+    const run = running
+    if (!run) return
+    if (config.stream) {
+      stopDemo(run.id)
+      const late = new Promise(resolve => setTimeout(resolve, STREAM_GRACE_MS, true))
+      if (!await Promise.race([run.done.then(() => false), late])) return
+    }
+    stopPython()  // a frame that never ends (edited code) is interrupted too
   })
   const code = mountCode(el, block, update)
   for (const button of form.querySelectorAll(".demo__reroll")) {

@@ -32,6 +32,7 @@ let python = null  // the runner's functions: start_block, next_frame, stop_bloc
 let checker = null  // judges exercises
 let stdout = []
 let dropped = 0
+let interrupt = null  // shared with the page when it is cross-origin isolated: Stop writes 2
 
 /** Most printed lines a run shows: a print loop must not flood the page */
 const MAX_LINES = 1000
@@ -116,6 +117,13 @@ async function startPython() {
   }
 }
 
+/** A new run starts clean: no leftover output, no Stop meant for an earlier run */
+function beginRun() {
+  stdout = []
+  dropped = 0
+  if (interrupt) Atomics.store(interrupt, 0, 0)
+}
+
 /** Start Pyodide, load the packages and import the runner */
 async function boot() {
   progress("runtime")
@@ -123,6 +131,7 @@ async function boot() {
   const bytecode = fetch(`${ASSETS}pyodide/pycache.zip`).then(response => response.ok ? response.arrayBuffer() : null)
   importScripts(`${ASSETS}pyodide/pyodide.js`)
   pyodide = await startPython()
+  if (interrupt) pyodide.setInterruptBuffer(interrupt)
   progress("packages")
   await pyodide.loadPackage(PACKAGES, { messageCallback: () => {} })
   await writeFiles(await files)  // after unpacking: it replaces matplotlib's stale font list
@@ -158,8 +167,7 @@ const breathe = () => new Promise(resolve => setTimeout(resolve, 0))
 
 /** Run one demo, posting every frame it yields; the last message is final */
 async function run({ id, block, demo, params, dpi, source }) {
-  stdout = []
-  dropped = 0
+  beginRun()
   const args = pyodide.toPy(params)
   let frame = python.start_block(block, demo, args, dpi, source ?? null)
   args.destroy()
@@ -188,6 +196,7 @@ let booted = null
 self.onmessage = async ({ data }) => {
   try {
     if (data.type === "boot") {
+      interrupt = data.interrupt
       booted ??= boot()
       await booted
     } else if (data.type === "run") {
@@ -195,8 +204,7 @@ self.onmessage = async ({ data }) => {
       await run(data)
     } else if (data.type === "check") {
       await booted
-      stdout = []
-      dropped = 0
+      beginRun()
       const judged = data.checks === null ? checker.run_code(data.code) : checker.judge(data.code, data.checks)
       const verdict = judged.toJs({ dict_converter: Object.fromEntries })
       judged.destroy()
