@@ -12,18 +12,23 @@ const EDITOR_URL = new URL("../editor.js", import.meta.url).href
 const STOP_OFFER_MS = 1000
 
 /**
- * Offer a Stop button in `place` once a run has taken longer than a moment.
+ * Offer a Stop button in `place` once the code has run longer than a moment.
  *
  * @param {HTMLElement} place - where "Still running… Stop" appears
+ * @param {Promise} ready - Python's start-up, which Stop must not cut short
  * @returns {Function} call it when the run has ended
  */
-export function offerStop(place) {
-  const timer = setTimeout(() => {
-    const stop = Object.assign(document.createElement("button"), { type: "button", className: "md-button", textContent: "Stop" })
-    stop.addEventListener("click", stopPython)
-    place.replaceChildren("Still running… ", stop)
-  }, STOP_OFFER_MS)
-  return () => clearTimeout(timer)
+export function offerStop(place, ready) {
+  let timer = null
+  let ended = false
+  ready.then(() => {
+    if (!ended) timer = setTimeout(() => {
+      const stop = Object.assign(document.createElement("button"), { type: "button", className: "md-button", textContent: "Stop" })
+      stop.addEventListener("click", stopPython)
+      place.replaceChildren("Still running… ", stop)
+    }, STOP_OFFER_MS)
+  }, () => {})
+  return () => { ended = true; clearTimeout(timer) }
 }
 
 /**

@@ -38,8 +38,7 @@ export async function mountExercise(el, workerURL) {
     busy = true
     result.className = "exercise__result"
     result.textContent = "Checking…"
-    const ended = offerStop(result)
-    startRuntime(workerURL)
+    const ended = offerStop(result, startRuntime(workerURL))
     const answer = await checkExercise(editor.text(), checks)
     ended()
     busy = false

@@ -26,8 +26,7 @@ export async function mountRunnable(el, index, workerURL) {
   async function run() {
     output.hidden = false
     output.textContent = "Running…"
-    const ended = offerStop(output)
-    startRuntime(workerURL)
+    const ended = offerStop(output, startRuntime(workerURL))
     const answer = await checkExercise(editor.text(), null)
     ended()
     const verdict = answer.verdict ?? { status: "error", message: answer.error }

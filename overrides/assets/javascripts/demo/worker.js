@@ -131,7 +131,6 @@ async function boot() {
   const bytecode = fetch(`${ASSETS}pyodide/pycache.zip`).then(response => response.ok ? response.arrayBuffer() : null)
   importScripts(`${ASSETS}pyodide/pyodide.js`)
   pyodide = await startPython()
-  if (interrupt) pyodide.setInterruptBuffer(interrupt)
   progress("packages")
   await pyodide.loadPackage(PACKAGES, { messageCallback: () => {} })
   await writeFiles(await files)  // after unpacking: it replaces matplotlib's stale font list
@@ -142,6 +141,7 @@ async function boot() {
   pyodide.runPython(`import sys; sys.path.insert(0, "/home/pyodide/site")`)
   python = pyodide.pyimport("textbook.runner")
   checker = pyodide.pyimport("textbook.checks")
+  if (interrupt) pyodide.setInterruptBuffer(interrupt)  // from now on; start-up itself is never cut short
   timings.ready = Math.round(performance.now())
   self.postMessage({ type: "ready", timings })
 }
