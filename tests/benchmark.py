@@ -4,7 +4,8 @@
 
 Prints, on a cold browser profile each run: time from navigation to runtime
 ready and to the first live figure, slider update times (median and p95),
-bytes a chapter page transfers before any demo runs, and the build time.
+bytes a chapter page transfers before any demo runs, how long Stop takes to
+interrupt an endless loop, and the build time.
 With --all-demos, also every demo's first run and update times.
 Targets on a 2-core machine: first live result <= 3 s, update <= 50 ms median
 and <= 100 ms p95, chapter page <= 600 KB before a demo runs.
@@ -102,6 +103,32 @@ def page_weight(playwright, base: str, path: str) -> tuple[int, int]:
     return raw, packed
 
 
+def stop_times(playwright, base: str, tries: int = 5) -> list[float]:
+    """Stop pressed on an endless loop: ms until the page shows the KeyboardInterrupt."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base + PAGE)
+    demo = page.locator(".demo").first
+    page.wait_for_selector(".demo.demo--live canvas", timeout=120_000)
+    demo.locator(".demo__code summary").click()
+    demo.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\nwhile True:\npass\n")
+    times = []
+    for _ in range(tries):
+        demo.locator(".demo__code-run").click()
+        stop = demo.locator(".demo__stop")
+        stop.wait_for(state="visible")
+        page.wait_for_timeout(500)  # let it spin a while
+        pressed = page.evaluate("performance.now()")
+        stop.click()
+        page.wait_for_function("() => document.querySelector('.demo__output').innerText.includes('KeyboardInterrupt')")
+        times.append(page.evaluate("performance.now()") - pressed)
+        page.wait_for_function("() => !document.querySelector('.demo').hasAttribute('aria-busy')")
+    browser.close()
+    return times
+
+
 def all_demos(playwright, base: str) -> list[tuple[str, str, float, float, str]]:
     """Each demo's first live run and median update, runtime already warm."""
     rows = []
@@ -154,6 +181,7 @@ def main() -> None:
     with sync_playwright() as playwright:
         runs = [first_result(playwright, base, args.updates) for _ in range(args.runs)]
         weight = page_weight(playwright, base, PAGE)
+        stops = stop_times(playwright, base)
         demos = all_demos(playwright, base) if args.all_demos else []
     server.shutdown()
 
@@ -164,6 +192,7 @@ def main() -> None:
     print(f"navigation -> first live figure median {statistics.median(r['first'] for r in runs):.2f} s  (target <= 3 s)")
     print(f"slider update                   median {statistics.median(updates):.0f} ms, p95 {percentile(updates, 0.95):.0f} ms  (target <= 50 / 100 ms)")
     print(f"chapter page before any demo    {weight[0] / 1024:.0f} KB uncompressed, {weight[1] / 1024:.0f} KB gzipped  (target <= 600 KB)")
+    print(f"Stop -> KeyboardInterrupt shown  median {statistics.median(stops):.0f} ms, max {max(stops):.0f} ms  (target <= 1 s; page cross-origin isolated)")
     print(f"full build                      {build_seconds:.1f} s")
     for path, demo, first, update, note in demos:
         if note.startswith("run of"):
