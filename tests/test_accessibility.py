@@ -9,6 +9,13 @@ from test_every_demo import PAGES
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        "async () => (await axe.run()).violations.map(v => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0].target.join(' ')} ${v.nodes[0].failureSummary}`)"
+    )
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES)
 def test_axe_finds_no_violations(browser, server, path, scheme):
@@ -16,10 +23,19 @@ def test_axe_finds_no_violations(browser, server, path, scheme):
     page = context.new_page()
     page.goto(server + path)
     page.wait_for_load_state("networkidle")
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "async () => (await axe.run()).violations.map(v => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0].target.join(' ')}`)"
-    )
+    violations = axe_violations(page)
+    context.close()
+    assert violations == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_drawing_pad_passes_axe_once_shown(browser, server, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(server + "/part1/flow-matching/")
+    page.locator(".demo select[name=target]").first.select_option("points")
+    page.locator(".demo__pad-canvas").wait_for(state="visible")
+    violations = axe_violations(page)
     context.close()
     assert violations == []
 

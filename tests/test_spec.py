@@ -36,6 +36,11 @@ def test_a_float_slider_gets_a_round_step():
         ("n_rolls: {type: dial, value: 1}", "unknown type 'dial'"),
         ("weights: {options: [a, b], value: c}", "not one of the options"),
         ("n_rolls: {min: 1, max: five, value: 2}", "'max' must be a number"),
+        ("weights: {type: sketch, value: '0 0'}", "a sketch needs 'max'"),
+        ("weights: {type: sketch, max: 3, value: 7}", "a sketch's value must be a string"),
+        ("weights: {value: '1', when: {seed: 1}}", "'when' names 'seed', which is not another control"),
+        ("weights: {value: '1', when: {weights: '1'}}", "not another control"),
+        ("weights: {value: '1', when: [a, b]}", "'when' must name one control"),
     ],
 )
 def test_mistakes_in_controls_are_explained(controls, message):
@@ -46,3 +51,24 @@ def test_mistakes_in_controls_are_explained(controls, message):
 def test_a_block_without_a_demo_is_refused():
     with pytest.raises(SpecError, match="'demo: <module>'"):
         parse("controls: {}\n")
+
+
+SKETCHED = """
+demo: flow_matching
+controls:
+  target: {options: [moons, points], value: moons}
+  points: {type: sketch, max: 3.2, when: {target: points}, value: "0 0; 1 1"}
+"""
+
+
+def test_a_sketch_is_shown_only_while_its_condition_holds():
+    target, points = parse(SKETCHED).controls
+    assert points.kind == "sketch" and points.max == 3.2
+    assert points.to_json()["when"] == ["target", "points"] and points.to_json()["max"] == 3.2
+    assert not points.shown({"target": "moons"}) and points.shown({"target": "points"})
+    assert target.shown({})
+
+
+def test_a_condition_must_ask_for_one_of_the_options():
+    with pytest.raises(SpecError, match="not one of its options"):
+        parse(SKETCHED.replace("when: {target: points}", "when: {target: ring}"))

@@ -68,7 +68,7 @@ def render(spec: DemoSpec, block: str, svg: str, text: str, md: Markdown, inches
         "inches": inches,  # the figure's width, to render it pixel for pixel
     }
     caption = _inline_markdown(md, spec.caption) if spec.caption else ""
-    controls = "".join(_control_html(block, c) for c in spec.controls) + _actions_html(spec)
+    controls = "".join(_control_html(block, c, spec.params) for c in spec.controls) + _actions_html(spec)
     label = html.escape(text or f"Figure of the {spec.demo} demo")
     return (
         f'<div class="demo" id="demo-{block}" data-demo="{html.escape(json.dumps(config))}">'
@@ -133,8 +133,9 @@ def _inline_markdown(md: Markdown, text: str) -> str:
     return re.sub(r"^<p>(.*)</p>$", r"\1", markdown_html(text).strip(), flags=re.S)
 
 
-def _control_html(block: str, control: Control) -> str:
-    """One labelled control, rendered on the server so it shows without JS."""
+def _control_html(block: str, control: Control, values: dict) -> str:
+    """One labelled control, rendered on the server so it shows without JS;
+    hidden while its 'when' condition does not hold for the default values."""
     ident = f"demo-{block}-{control.name}"
     name = html.escape(control.name)
     label = html.escape(control.label)
@@ -148,8 +149,10 @@ def _control_html(block: str, control: Control) -> str:
     elif control.kind == "checkbox":
         checked = " checked" if control.value else ""
         field = f'<input id="{ident}" name="{name}" type="checkbox"{checked}>'
-    elif control.kind == "text":
+    elif control.kind in ("text", "sketch"):
         field = f'<input id="{ident}" name="{name}" type="text" value="{html.escape(control.value)}" spellcheck="false">'
+        if control.kind == "sketch":
+            field += _pad_html(name, control.max)
     elif control.kind == "slider":
         field = _slider_html(ident, name, control)
     else:  # number or seed
@@ -159,7 +162,20 @@ def _control_html(block: str, control: Control) -> str:
         field = f'<input id="{ident}" name="{name}" type="number" value="{control.value}"{bounds}>'
         if control.kind == "seed":
             field += f'<button type="button" class="demo__reroll" data-for="{name}" aria-label="New random seed">New seed</button>'
-    return f'<div class="demo__control demo__control--{control.kind}"{help_text}><label for="{ident}">{label}</label>{field}</div>'
+    hidden = "" if control.shown(values) else " hidden"
+    return f'<div class="demo__control demo__control--{control.kind}"{help_text}{hidden}><label for="{ident}">{label}</label>{field}</div>'
+
+
+def _pad_html(name: str, half: float) -> str:
+    """A square to draw points on; the widget shows it, as it needs JavaScript."""
+    return (
+        f'<div class="demo__pad" data-for="{name}" data-max="{half}" hidden>'
+        '<canvas class="demo__pad-canvas" aria-hidden="true"></canvas>'
+        '<p class="demo__pad-hint">Click or drag in the square to add points, or type them in the field as '
+        f'<code>x y</code> pairs separated by <code>;</code>, each between {-half:g} and {half:g}.</p>'
+        '<button type="button" class="demo__pad-clear">Clear the points</button>'
+        "</div>"
+    )
 
 
 def _code_html(spec: DemoSpec) -> str:

@@ -25,9 +25,9 @@ import yaml
 
 # Types ----------------------------------------------------------------------
 
-KINDS = ("slider", "number", "select", "checkbox", "text", "seed")
+KINDS = ("slider", "number", "select", "checkbox", "text", "seed", "sketch")
 _BLOCK_KEYS = {"demo", "caption", "controls", "button", "editable"}
-_CONTROL_KEYS = {"type", "label", "value", "min", "max", "step", "scale", "options", "help"}
+_CONTROL_KEYS = {"type", "label", "value", "min", "max", "step", "scale", "options", "help", "when"}
 
 
 class SpecError(ValueError):
@@ -48,6 +48,7 @@ class Control:
     scale: str = "linear"
     options: tuple = ()
     help: str = ""
+    when: tuple = ()  # (control, value): shown only while that control has that value
 
     @property
     def integer(self) -> bool:
@@ -64,7 +65,15 @@ class Control:
             data["scale"] = self.scale
         if self.options:
             data["options"] = list(self.options)
+        if self.kind == "sketch":
+            data["max"] = self.max
+        if self.when:
+            data["when"] = list(self.when)
         return data
+
+    def shown(self, values: dict) -> bool:
+        """Whether the control is on show when the controls hold these values."""
+        return not self.when or values.get(self.when[0]) == self.when[1]
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,7 @@ def parse(source: str) -> DemoSpec:
     if not isinstance(controls, dict):
         raise SpecError("'controls' must be a mapping of parameter name to settings")
     parsed = tuple(_control(name, settings) for name, settings in controls.items())
+    _check_conditions(parsed)
     _check_signature(module, parsed)
     button = data.get("button") or ""
     if not isinstance(button, str):
@@ -164,7 +174,9 @@ def _control(name: str, settings: Any) -> Control:
         raise SpecError(f"control '{name}' needs a default 'value'")
     value = settings["value"]
     label = str(settings.get("label") or name.replace("_", " ").capitalize())
-    common = dict(name=name, kind=kind, label=label, value=value, help=str(settings.get("help") or ""))
+    common = dict(name=name, kind=kind, label=label, value=value, help=str(settings.get("help") or ""), when=_when(name, settings))
+    if kind == "sketch":
+        return _sketch(settings, common)
     if kind in ("slider", "number", "seed"):
         return _numeric(settings, common)
     if kind == "select":
@@ -179,6 +191,39 @@ def _control(name: str, settings: Any) -> Control:
     if kind == "text" and not isinstance(value, str):
         raise SpecError(f"control '{name}': a text control's value must be a string")
     return Control(**common)
+
+
+def _when(name: str, settings: dict) -> tuple:
+    """The condition under which a control is shown, as (control, value)."""
+    when = settings.get("when")
+    if when is None:
+        return ()
+    if not isinstance(when, dict) or len(when) != 1:
+        raise SpecError(f"control '{name}': 'when' must name one control and its value, e.g. {{target: points}}")
+    return next(iter(when.items()))
+
+
+def _sketch(settings: dict, common: dict) -> Control:
+    """A text field of 'x y' pairs that readers can also draw on a square pad."""
+    name, value, half = common["name"], common["value"], settings.get("max")
+    if not isinstance(value, str):
+        raise SpecError(f"control '{name}': a sketch's value must be a string of 'x y' pairs, e.g. \"0 0; 1 1\"")
+    if isinstance(half, bool) or not isinstance(half, (int, float)) or half <= 0:
+        raise SpecError(f"control '{name}': a sketch needs 'max', the half-width of its square pad, e.g. max: 3")
+    return Control(**common, max=half)
+
+
+def _check_conditions(controls: tuple[Control, ...]) -> None:
+    """A 'when' must name another control of the block, and a value it can take."""
+    by_name = {c.name: c for c in controls}
+    for control in controls:
+        if not control.when:
+            continue
+        other, value = control.when
+        if other not in by_name or other == control.name:
+            raise SpecError(f"control '{control.name}': 'when' names {other!r}, which is not another control of this block")
+        if by_name[other].options and value not in by_name[other].options:
+            raise SpecError(f"control '{control.name}': 'when' asks for {other} = {value!r}, not one of its options {list(by_name[other].options)}")
 
 
 def _numeric(settings: dict, common: dict) -> Control:

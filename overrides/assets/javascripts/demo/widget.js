@@ -8,6 +8,7 @@
  */
 
 import { confirmDiscard, editorInPlaceOf, keepText, keptText } from "./editing.js"
+import { mountPad } from "./pad.js"
 import { forgetDemo, onProgress, runDemo, startRuntime, stopDemo, stopPython } from "./runtime.js"
 
 /** How long a streaming demo may take to finish its frame after Stop before it is interrupted */
@@ -21,7 +22,7 @@ const STREAM_GRACE_MS = 1000
 function readControl(form, control) {
   const input = form.querySelector(`[name="${control.name}"]`)
   if (control.type === "checkbox") return input.checked
-  if (control.type === "text") return input.value
+  if (control.type === "text" || control.type === "sketch") return input.value
   if (control.type === "select") return control.options[input.selectedIndex]
   let value = Number(input.value)
   if (control.scale === "log") value = roundToFigures(10 ** value, 2)
@@ -210,11 +211,21 @@ export function mountDemo(el, workerURL) {
     status.innerHTML = `<progress max="1" value="${message.done}"></progress><span>${message.label}…</span>`
   }
 
+  /** Show only the controls whose `when` holds, e.g. the points field for the points target */
+  function showConditional() {
+    for (const { name, when } of config.controls) {
+      if (when) form.querySelector(`[name="${name}"]`).closest(".demo__control").hidden = values[when[0]] !== when[1]
+    }
+  }
+
+  for (const pad of form.querySelectorAll(".demo__pad")) mountPad(pad, form.querySelector(`[name="${pad.dataset.for}"]`))
+
   // Controls re-run the demo live; sliders show their value as they move
   form.addEventListener("input", event => {
     const control = config.controls.find(c => c.name === event.target.name)
     if (!control) return
     values[control.name] = readControl(form, control)
+    showConditional()
     if (control.type === "slider") showValue(form, control, values[control.name])
     if (runButton) runButton.classList.add("demo__run--pending")  // runs only when pressed
     else if (started) update()
