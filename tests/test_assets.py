@@ -33,8 +33,18 @@ def test_the_prepared_start_up_files_are_in_the_cache():
     assert (assets.CACHE / "snapshot.bin").stat().st_size > 10 * 2**20
     with zipfile.ZipFile(assets.CACHE / "pycache.zip") as archive:
         names = archive.namelist()
-    assert any(n.startswith("site-packages/matplotlib/__pycache__/figure.cpython-312") for n in names)
-    assert any(n.startswith("stdlib/") for n in names)
+    assert any(n.startswith("matplotlib/__pycache__/figure.cpython-312") for n in names)
+    assert (assets.CACHE / assets.STAMP).read_text() == assets.prepare_digest()
+
+
+def test_prepared_files_are_remade_when_their_scripts_change(tmp_path):
+    for name in (*assets.CORE_FILES, *assets.PREPARED):
+        (tmp_path / name).write_bytes(b"")
+    (tmp_path / "pyodide-lock.json").write_bytes((assets.CACHE / "pyodide-lock.json").read_bytes())
+    (tmp_path / assets.STAMP).write_text("the digest of older scripts")
+    assert set(assets.PREPARED) <= set(assets.missing_or_bad(tmp_path))
+    (tmp_path / assets.STAMP).write_text(assets.prepare_digest())
+    assert not set(assets.PREPARED) & set(assets.missing_or_bad(tmp_path))
 
 
 def _fake_source(tmp_path, lock, tamper: str | None):

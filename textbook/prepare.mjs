@@ -2,14 +2,17 @@
 //
 //   node textbook/prepare.mjs CACHE_DIR REPO_DIR
 //
-// 1. snapshot.bin: a memory snapshot of the bare Pyodide runtime. Restoring
-//    it skips most of Python's own start-up (about 2 s cold on 2 cores).
-//    Pyodide 0.27.7 can only snapshot a runtime with no packages imported.
-// 2. pycache.zip: bytecode for every module the demos import. The official
+// 1. pycache.zip: bytecode for every module the demos import. The official
 //    wheels and the standard library ship only .py files, so without it the
 //    browser compiles numpy and matplotlib from source on every visit (about
 //    1.4 s). The bytecode is "unchecked-hash" .pyc, valid whatever the files'
 //    timestamps, compiled by this very Python (3.12 in WebAssembly).
+// 2. snapshot.bin: a memory snapshot of the runtime, taken once the
+//    standard-library modules found in step 1 are imported. Restoring it
+//    skips Python's own start-up (about 2 s cold on 2 cores) and those
+//    imports, some of which loading packages needs before any bytecode is
+//    installed. Pyodide 0.27.7 cannot snapshot a runtime that has loaded a
+//    compiled extension, so numpy and matplotlib are not in it.
 // Both are tied to this exact runtime build and are remade with it.
 import { readFileSync, renameSync, writeFileSync } from "node:fs"
 import { pathToFileURL } from "node:url"
@@ -23,11 +26,6 @@ function save(name, data) {
   renameSync(`${cache}${name}.partial`, `${cache}${name}`)
 }
 
-const bare = await loadPyodide({ indexURL: cache, _makeSnapshot: true })
-const snapshot = bare.makeMemorySnapshot()
-save("snapshot.bin", snapshot)
-console.log(`Made a ${(snapshot.length / 2 ** 20).toFixed(1)} MiB snapshot of the bare runtime`)
-
 const pyodide = await loadPyodide({ indexURL: cache, stdout: () => {}, stderr: () => {} })
 const booted = pyodide.runPython("import sys; sorted(sys.modules)").toJs()
 await pyodide.loadPackage(["numpy", "matplotlib"], { messageCallback: () => {} })
@@ -37,3 +35,20 @@ pyodide.globals.set("booted", booted)
 const report = pyodide.runPython(readFileSync(new URL("./prepare_pycache.py", import.meta.url), "utf8"))
 save("pycache.zip", pyodide.FS.readFile("/tmp/pycache.zip"))
 console.log(report)
+const stdlib = pyodide.globals.get("stdlib_modules").toJs()
+
+const bare = await loadPyodide({ indexURL: cache, _makeSnapshot: true })
+const imported = bare.runPython(`
+import importlib
+imported = []
+for name in ${JSON.stringify(stdlib)}:
+    try:
+        importlib.import_module(name)
+        imported.append(name)
+    except ImportError:  # needs a package this runtime has not loaded
+        pass
+imported
+`).toJs()
+const snapshot = bare.makeMemorySnapshot()
+save("snapshot.bin", snapshot)
+console.log(`Made a ${(snapshot.length / 2 ** 20).toFixed(1)} MiB snapshot of the runtime with ${imported.length} standard-library modules imported`)

@@ -1,9 +1,10 @@
 """Run inside Pyodide by prepare.mjs: exercise every demo, then compile what was imported.
 
-Reads the global ``booted`` (modules imported at start-up, which the snapshot
-already covers) and writes /tmp/pycache.zip with two folders:
-``site-packages/`` (pyc files for packages' __pycache__ folders) and
-``stdlib/`` (sourceless pyc files, put on sys.path ahead of the zipped stdlib).
+Reads the global ``booted`` (modules imported at start-up), writes
+/tmp/pycache.zip with the pyc files of the packages' modules, laid out as
+their ``__pycache__`` folders under site-packages, and sets
+``stdlib_modules``: the standard-library modules the demos and the package
+loader import, which prepare.mjs imports into the snapshot instead.
 """
 
 import importlib.util
@@ -42,8 +43,9 @@ def bytecode(source: str, filename: str) -> bytes:
     return bytes(_code_to_hash_pyc(code, importlib.util.source_hash(source.encode()), checked=False))
 
 
-def write_zip(skip: set) -> tuple[int, int]:
-    counts = [0, 0]
+def write_zip(skip: set) -> list[str]:
+    """Write the packages' bytecode; return the standard-library modules imported."""
+    stdlib = []
     with zipfile.ZipFile("/tmp/pycache.zip", "w", zipfile.ZIP_DEFLATED) as archive:
         for name, module in sorted(sys.modules.items()):
             path = getattr(module, "__file__", None) or ""
@@ -52,15 +54,14 @@ def write_zip(skip: set) -> tuple[int, int]:
             if path.startswith(SITE):
                 cached = importlib.util.cache_from_source(path)
                 with open(path, encoding="utf-8") as handle:
-                    archive.writestr("site-packages/" + cached[len(SITE) :], bytecode(handle.read(), path))
-                counts[0] += 1
+                    archive.writestr(cached[len(SITE) :], bytecode(handle.read(), path))
             elif path.startswith(STDLIB):
-                source = module.__loader__.get_source(name)
-                archive.writestr("stdlib/" + path[len(STDLIB) : -3] + ".pyc", bytecode(source, path))
-                counts[1] += 1
-    return counts
+                stdlib.append(name)
+    return stdlib
 
 
 skipped = exercise_demos()
-packages, stdlib = write_zip(set(booted))
-f"Compiled {packages} package and {stdlib} standard-library modules" + (f"; skipped demos: {', '.join(skipped)}" if skipped else "")
+stdlib_modules = write_zip(set(booted))  # prepare.mjs imports these into the snapshot
+f"Compiled the packages' bytecode; found {len(stdlib_modules)} standard-library modules to snapshot" + (
+    f"; skipped demos: {', '.join(skipped)}" if skipped else ""
+)

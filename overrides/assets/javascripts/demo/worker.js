@@ -78,26 +78,12 @@ async function writeFiles({ files, fetch: remote }) {
 }
 
 /**
- * Unpack precompiled bytecode (see textbook/prepare.mjs), so imports skip
- * compiling numpy's and matplotlib's sources. Without it they still work.
+ * Unpack precompiled bytecode (see textbook/prepare.mjs) into the packages'
+ * __pycache__ folders, so imports skip compiling numpy's and matplotlib's
+ * sources. Without it they still work.
  */
 function installBytecode(zip) {
-  if (!zip) return
-  pyodide.FS.writeFile("/tmp/pycache.zip", new Uint8Array(zip))
-  pyodide.runPython(`
-import os, sys, zipfile
-folders = {"site-packages": "/lib/python3.12/site-packages", "stdlib": "/lib/python3.12/pyc-stdlib"}
-with zipfile.ZipFile("/tmp/pycache.zip") as archive:
-    for name in archive.namelist():
-        folder, _, path = name.partition("/")
-        target = os.path.join(folders[folder], path)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as out:
-            out.write(archive.read(name))
-os.remove("/tmp/pycache.zip")
-# Sourceless .pyc files of the standard library win over its zipped sources
-sys.path.insert(sys.path.index("/lib/python312.zip"), folders["stdlib"])
-`)
+  if (zip) pyodide.unpackArchive(zip, "zip", { extractDir: "/lib/python3.12/site-packages" })
 }
 
 /** Start the runtime from the bare-runtime snapshot, or without it if there is none */
@@ -110,7 +96,11 @@ async function startPython() {
   const snapshot = fetch(`${ASSETS}pyodide/snapshot.bin`)
     .then(response => response.ok ? response.arrayBuffer() : Promise.reject(new Error(response.statusText)))
   try {
-    return await self.loadPyodide({ ...options, _loadSnapshot: snapshot })
+    const pyodide = await self.loadPyodide({ ...options, _loadSnapshot: snapshot })
+    // The snapshot froze the state of the random module, imported before it was
+    // taken; reseed it so that no two readers draw the same numbers
+    pyodide.runPython(`import sys\nif "random" in sys.modules: sys.modules["random"].seed()`)
+    return pyodide
   } catch (error) {
     console.warn(`Starting Python without its snapshot: ${error.message}`)
     return self.loadPyodide(options)
