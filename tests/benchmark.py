@@ -68,17 +68,20 @@ def first_result(playwright, base: str, updates: int) -> dict:
         )
         page = context.new_page()
         page.add_init_script(RECORD)
+        fetched = []
+        context.on("requestfinished", lambda request: fetched.append(request))
         page.goto(base + PAGE)
         demo_id = page.locator(".demo").first.get_attribute("id")
         shown(page, demo_id, 1)
         marks = page.evaluate("({ready: window.__demoTimings.readyAt, first: window.__shown[0].at})")
+        runtime_bytes = sum(request.sizes()["responseBodySize"] for request in fetched if any(p in request.url for p in RUNTIME))
         times = []
         slider = page.locator(".demo input[type=range]").first
         for i in range(updates):
             slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})) }", 1.5 + 3 * i / updates)
             times.append(shown(page, demo_id, 2 + i)["ms"])
         context.close()
-    return {"ready": marks["ready"] / 1000, "first": marks["first"] / 1000, "updates": times}
+    return {"ready": marks["ready"] / 1000, "first": marks["first"] / 1000, "updates": times, "runtime_bytes": runtime_bytes}
 
 
 def page_weight(playwright, base: str, path: str) -> tuple[int, int]:
@@ -191,6 +194,7 @@ def main() -> None:
     print(f"navigation -> runtime ready    median {statistics.median(ready):.2f} s  (runs: {', '.join(f'{r:.2f}' for r in ready)})")
     print(f"navigation -> first live figure median {statistics.median(r['first'] for r in runs):.2f} s  (target <= 3 s)")
     print(f"slider update                   median {statistics.median(updates):.0f} ms, p95 {percentile(updates, 0.95):.0f} ms  (target <= 50 / 100 ms)")
+    print(f"Python runtime downloaded       {runs[0]['runtime_bytes'] / 2**20:.1f} MiB before the first figure (as served here, uncompressed)")
     print(f"chapter page before any demo    {weight[0] / 1024:.0f} KB uncompressed, {weight[1] / 1024:.0f} KB gzipped  (target <= 600 KB)")
     print(f"Stop -> KeyboardInterrupt shown  median {statistics.median(stops):.0f} ms, max {max(stops):.0f} ms  (target <= 1 s; page cross-origin isolated)")
     print(f"full build                      {build_seconds:.1f} s")

@@ -1,5 +1,6 @@
 """The runtime cache: only files that match the official lock are served."""
 
+import gzip
 import hashlib
 import json
 import shutil
@@ -30,7 +31,8 @@ def test_demo_packages_resolve_to_numpy_matplotlib_and_their_dependencies(lock):
 
 
 def test_the_prepared_start_up_files_are_in_the_cache():
-    assert (assets.CACHE / "snapshot.bin").stat().st_size > 10 * 2**20
+    with gzip.open(assets.CACHE / "snapshot.bin.gz") as snapshot:
+        assert len(snapshot.read()) > 10 * 2**20
     with zipfile.ZipFile(assets.CACHE / "pycache.zip") as archive:
         names = archive.namelist()
     assert any(n.startswith("matplotlib/__pycache__/figure.cpython-312") for n in names)

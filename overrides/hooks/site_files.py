@@ -4,7 +4,7 @@ and typeset the built pages' math with KaTeX.
 - the Pyodide runtime and wheels verified by ``python -m textbook.assets``,
   with a lock file trimmed to the packages served;
 - KaTeX, from the npm package, so math needs no CDN;
-- a memory snapshot of the bare runtime and the bytecode of the modules the
+- a memory snapshot of the runtime (gzipped) and the bytecode of the modules the
   demos import, which together start Python about 3 s sooner;
 - what the worker writes into its file system (``textbook.bundle``): the
   demos, their runner and a font list, in one JSON file fetched once per tab.

@@ -86,15 +86,27 @@ function installBytecode(zip) {
   if (zip) pyodide.unpackArchive(zip, "zip", { extractDir: "/lib/python3.12/site-packages" })
 }
 
-/** Start the runtime from the bare-runtime snapshot, or without it if there is none */
+/**
+ * Inflate a gzipped file natively. It is served gzipped because few static
+ * hosts compress binary files; a host that did (Content-Encoding) has
+ * already inflated it, and then it is passed on as it is.
+ */
+async function gunzip(buffer) {
+  const bytes = new Uint8Array(buffer)
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return buffer
+  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer()
+}
+
+/** Start the runtime from its snapshot (see textbook/prepare.mjs), or without it if there is none */
 async function startPython() {
   const options = {
     indexURL: `${ASSETS}pyodide/`,
     stdout: keep,
     stderr: keep,
   }
-  const snapshot = fetch(`${ASSETS}pyodide/snapshot.bin`)
+  const snapshot = fetch(`${ASSETS}pyodide/snapshot.bin.gz`)
     .then(response => response.ok ? response.arrayBuffer() : Promise.reject(new Error(response.statusText)))
+    .then(gunzip)
   try {
     const pyodide = await self.loadPyodide({ ...options, _loadSnapshot: snapshot })
     // The snapshot froze the state of the random module, imported before it was
