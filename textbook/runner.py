@@ -16,8 +16,16 @@ import types
 import traceback
 from typing import Any, Callable, Iterator
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from matplotlib.artist import Artist
+
+# As each Artist subclass is defined, matplotlib 3.8 writes a signature and a
+# docstring listing every property for its set() method: a quarter of a
+# second of the browser's start-up, for help() text. Skipped, set() works
+# the same and keeps its general docstring.
+Artist._update_set_signature_and_docstring = classmethod(lambda cls: None)
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402 (after the line above)
+from matplotlib.figure import Figure  # noqa: E402
 
 DEFAULT_FIGSIZE = (6.4, 4.0)
 
