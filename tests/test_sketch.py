@@ -48,6 +48,10 @@ def test_a_drawn_stroke_becomes_the_target_that_is_trained(page, server):
     assert points[:, 0].min() <= -1.5 and points[:, 0].max() >= 1.5
     assert pad_pixels(page) != blank  # the pad shows them
 
+    light = pad_pixels(page)
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")  # as Material's palette switch does
+    page.wait_for_function("light => document.querySelector('.demo__pad-canvas').toDataURL() !== light", arg=light)
+
     typed = pad_pixels(page)
     field.press("End")
     field.type("; 0 -2")  # typing redraws the pad too

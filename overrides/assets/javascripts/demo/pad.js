@@ -35,6 +35,7 @@ export function formatPoints(points) {
  *
  * @param {HTMLElement} pad - the `.demo__pad` element rendered by the build
  * @param {HTMLInputElement} input - the text field it writes to, and redraws from
+ * @returns {Function} unmount: stops following the palette
  */
 export function mountPad(pad, input) {
   const half = Number(pad.dataset.max)
@@ -103,5 +104,8 @@ export function mountPad(pad, input) {
   pad.querySelector(".demo__pad-clear").addEventListener("click", () => write([]))
   input.addEventListener("input", draw)
   new ResizeObserver(draw).observe(canvas)  // also draws when a hidden pad is first shown
+  const palette = new MutationObserver(draw)  // the grid's colour follows light and dark
+  palette.observe(document.body, { attributeFilter: ["data-md-color-scheme"] })
   pad.hidden = false
+  return () => palette.disconnect()
 }

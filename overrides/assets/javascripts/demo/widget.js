@@ -218,7 +218,7 @@ export function mountDemo(el, workerURL) {
     }
   }
 
-  for (const pad of form.querySelectorAll(".demo__pad")) mountPad(pad, form.querySelector(`[name="${pad.dataset.for}"]`))
+  const pads = [...form.querySelectorAll(".demo__pad")].map(pad => mountPad(pad, form.querySelector(`[name="${pad.dataset.for}"]`)))
 
   // Controls re-run the demo live; sliders show their value as they move
   form.addEventListener("input", event => {
@@ -272,6 +272,7 @@ export function mountDemo(el, workerURL) {
 
   return () => {
     observer.disconnect()
+    for (const unmount of pads) unmount()
     forgetDemo(block)
   }
 }
