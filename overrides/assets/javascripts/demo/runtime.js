@@ -40,6 +40,16 @@ function track(id, onFrame) {
   return done
 }
 
+/**
+ * Whether a promise settles within some time.
+ *
+ * @param {Promise} promise - e.g. a run's end
+ * @param {number} ms - how long to wait
+ * @returns {Promise<boolean>} true if it settled in time
+ */
+export const endsWithin = (promise, ms) =>
+  Promise.race([promise.then(() => true), new Promise(resolve => setTimeout(resolve, ms, false))])
+
 /** Forward a worker message to whoever is waiting for it */
 function dispatch({ data }) {
   if (data.type === "progress" || data.type === "ready" || data.type === "fatal") {
@@ -124,9 +134,8 @@ export async function stopPython() {
   if (!pending.size) return
   if (interrupt) {
     Atomics.store(interrupt, 0, 2)
-    const stopped = Promise.race([...pending.values()].map(run => run.done)).then(() => true)
-    const late = new Promise(resolve => setTimeout(resolve, INTERRUPT_GRACE_MS, false))
-    if (await Promise.race([stopped, late])) return
+    const running = Promise.race([...pending.values()].map(run => run.done))  // Python runs one thing at a time
+    if (await endsWithin(running, INTERRUPT_GRACE_MS)) return
   }
   restartRuntime()
 }

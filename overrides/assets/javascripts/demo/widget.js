@@ -9,7 +9,7 @@
 
 import { confirmDiscard, editorInPlaceOf, keepText, keptText } from "./editing.js"
 import { mountPad } from "./pad.js"
-import { forgetDemo, onProgress, runDemo, startRuntime, stopDemo, stopPython } from "./runtime.js"
+import { endsWithin, forgetDemo, onProgress, runDemo, startRuntime, stopDemo, stopPython } from "./runtime.js"
 
 /** How long a streaming demo may take to finish its frame after Stop before it is interrupted */
 const STREAM_GRACE_MS = 1000
@@ -242,8 +242,7 @@ export function mountDemo(el, workerURL) {
     if (!run) return
     if (config.stream) {
       stopDemo(run.id)
-      const late = new Promise(resolve => setTimeout(resolve, STREAM_GRACE_MS, true))
-      if (!await Promise.race([run.done.then(() => false), late])) return
+      if (await endsWithin(run.done, STREAM_GRACE_MS)) return
     }
     stopPython()  // a frame that never ends (edited code) is interrupted too
   })
