@@ -16,12 +16,12 @@ const ASSETS = new URL("../../", self.location.href).href
 /** Packages the demos import; their dependencies come from the lock file */
 const PACKAGES = ["numpy", "matplotlib"]
 
-/** Share of the progress bar each start-up stage fills */
+/** Share of the progress bar each start-up stage fills: its share of the time, as measured by tests/benchmark.py */
 const STAGES = [
-  ["runtime", "Starting Python", 0.45],
-  ["packages", "Loading numpy and matplotlib", 0.25],
-  ["numpy", "Importing numpy", 0.1],
-  ["matplotlib", "Importing matplotlib", 0.2],
+  ["runtime", "Starting Python", 0.2],
+  ["packages", "Loading numpy and matplotlib", 0.5],
+  ["numpy", "Importing numpy", 0.06],
+  ["matplotlib", "Importing matplotlib", 0.24],
 ]
 
 /** When each start-up stage began, in ms since the worker started (for the benchmark) */
