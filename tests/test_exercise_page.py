@@ -21,20 +21,25 @@ def type_code(page, exercise, code: str) -> None:
     page.keyboard.type(code)
 
 
-def verdict(page, exercise) -> str:
+def verdict(page, exercise) -> tuple[str, str]:
     page.wait_for_function(
         "el => /exercise__result--/.test(el.className)", arg=exercise.locator(".exercise__result").element_handle(), timeout=90_000
     )
     return exercise.locator(".exercise__result").get_attribute("class"), exercise.locator(".exercise__result").inner_text()
 
 
+def check(page, exercise, code: str) -> tuple[str, str]:
+    """Type code in place of the exercise's, press Check, and read the verdict's class and text."""
+    type_code(page, exercise, code)
+    exercise.locator(".exercise__check").click()
+    return verdict(page, exercise)
+
+
 def test_a_wrong_answer_names_the_failing_case_and_a_right_one_is_solved(page, server):
     page.goto(server + SAMPLING)
     exercise = first_exercise(page)
     assert exercise.locator(".exercise__solution").is_hidden()  # no peeking before a try
-    type_code(page, exercise, WRONG)
-    exercise.locator(".exercise__check").click()
-    kind, text = verdict(page, exercise)
+    kind, text = check(page, exercise, WRONG)
     assert "exercise__result--failed" in kind
     assert text.startswith("the share of each outcome, for p = [0.2, 0.5, 0.3]: expected [0.2 0.5 0.3] (within 0.015), got")
     assert exercise.locator(".exercise__solution").is_visible()
@@ -70,9 +75,7 @@ def test_hints_are_revealed_one_at_a_time(page, server):
 def test_an_error_in_the_readers_code_is_shown_as_a_traceback(page, server):
     page.goto(server + SAMPLING)
     exercise = first_exercise(page)
-    type_code(page, exercise, "def sample(probabilities, n, rng): return 1 / 0\n")
-    exercise.locator(".exercise__check").click()
-    kind, text = verdict(page, exercise)
+    kind, text = check(page, exercise, "def sample(probabilities, n, rng): return 1 / 0\n")
     assert "exercise__result--error" in kind
     assert 'File "<your code>", line 1, in sample' in text and "ZeroDivisionError" in text
 
@@ -80,9 +83,7 @@ def test_an_error_in_the_readers_code_is_shown_as_a_traceback(page, server):
 def test_a_memory_blow_up_is_explained_and_python_keeps_working(page, server):
     page.goto(server + SAMPLING)
     exercise = first_exercise(page)
-    type_code(page, exercise, "import numpy as np\nkeep = []\nwhile True: keep.append(np.ones(10**8))\n")
-    exercise.locator(".exercise__check").click()
-    kind, text = verdict(page, exercise)
+    kind, text = check(page, exercise, "import numpy as np\nkeep = []\nwhile True: keep.append(np.ones(10**8))\n")
     assert "exercise__result--error" in kind
     assert "Unable to allocate" in text and "at most 4 GB of memory" in text
     type_code(page, exercise, RIGHT)
@@ -93,9 +94,7 @@ def test_a_memory_blow_up_is_explained_and_python_keeps_working(page, server):
 def test_a_flood_of_printing_is_cut_short(page, server):
     page.goto(server + SAMPLING)
     exercise = first_exercise(page)
-    type_code(page, exercise, "for i in range(200_000): print(i)\n")
-    exercise.locator(".exercise__check").click()
-    kind, text = verdict(page, exercise)
+    kind, text = check(page, exercise, "for i in range(200_000): print(i)\n")
     assert "199,000 more lines not shown" in text
     assert text.count("\n") < 1100
 
