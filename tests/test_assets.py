@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from textbook import assets
+from textbook import assets, pack
 
 
 @pytest.fixture(scope="module")
@@ -24,10 +24,17 @@ def test_demo_packages_resolve_to_numpy_matplotlib_and_their_dependencies(lock):
     names = assets.closure(lock)
     assert {"numpy", "matplotlib", "pillow", "kiwisolver", "python-dateutil", "six"} <= set(names)
     assert "scipy" not in names and "pandas" not in names
-    trimmed = assets.trimmed_lock(lock)
-    assert set(trimmed["packages"]) == set(names) - set(assets.UNUSED)
-    assert not set(assets.UNUSED) & set(trimmed["packages"]["matplotlib"]["depends"])
-    assert trimmed["info"] == lock["info"]
+    assert set(assets.served(lock)) == set(names) - set(assets.UNUSED)
+
+
+def test_the_pack_holds_every_served_package_and_its_bytecode(lock):
+    files = pack.read_pack(assets.CACHE / pack.NAME)
+    assert "numpy/_core/_multiarray_umath.cpython-312-wasm32-emscripten.so" in files
+    assert any(name.startswith("matplotlib/__pycache__/figure.cpython-312") for name in files)
+    assert any(name.startswith("PIL/") for name in files) and not any(name.startswith("fontTools/") for name in files)
+    wheel = assets.CACHE / lock["packages"]["pyparsing"]["file_name"]
+    with zipfile.ZipFile(wheel) as source:  # byte for byte what the verified wheel holds
+        assert files["pyparsing/core.py"] == source.read("pyparsing/core.py")
 
 
 def test_the_prepared_start_up_files_are_in_the_cache():

