@@ -81,6 +81,56 @@ def test_a_demo_that_raises_shows_its_traceback_and_the_other_demo_still_works(p
     assert page.watch.errors == []
 
 
+def fetched(page, name: str) -> int:
+    """How many times the page (or one of its workers) asked for a file."""
+    return sum(url.rsplit("/", 1)[-1] == name for url in page.watch.requests)
+
+
+def test_a_demo_on_the_first_screen_starts_python_before_the_page_has_loaded(page, server):
+    # early.js, in the page's head, boots Python as soon as the first demo is
+    # parsed, instead of waiting for the page's scripts
+    page.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => { window.bootedBeforeLoad = !!self.demoWorker?.booted })"
+    )
+    page.goto(server + SAMPLING)
+    live(page)
+    assert page.evaluate("window.bootedBeforeLoad") is True
+    # ...and the page's scripts adopt that worker rather than starting a second one
+    assert fetched(page, "worker.js") == fetched(page, "pyodide.asm.wasm") == fetched(page, "snapshot.bin.gz") == 1
+    assert page.watch.errors == []
+
+
+def test_a_page_whose_demos_are_far_down_loads_no_python_until_one_comes_near(page, server):
+    page.goto(server + "/part1/generative-vs-discriminative/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert fetched(page, "pyodide.asm.wasm") == fetched(page, "site-packages.pack.gz") == 0
+    page.locator(".demo").first.scroll_into_view_if_needed()
+    live(page)
+    assert fetched(page, "worker.js") == fetched(page, "pyodide.asm.wasm") == 1
+    assert page.watch.errors == []
+
+
+def test_python_starts_without_its_snapshot_only_slower(page, server):
+    page.route("**/snapshot.bin.gz", lambda route: route.fulfill(status=404, body="gone"))
+    warnings = []
+    page.on("console", lambda message: message.type == "warning" and warnings.append(message.text))
+    page.goto(server + SAMPLING)
+    live(page)
+    set_slider(page, 0, "n_rolls", 2)
+    page.wait_for_function("() => document.querySelector('.demo__readout').innerText.startsWith('100 rolls')")
+    assert any("without its snapshot" in text for text in warnings)
+
+
+def test_when_the_packages_cannot_be_downloaded_the_reader_is_told_and_the_figure_stays(page, server):
+    page.route("**/site-packages.pack.gz", lambda route: route.abort())
+    page.goto(server + SAMPLING)
+    status = page.locator(".demo__status").first
+    page.wait_for_function("() => document.querySelector('.demo__status').innerText.includes('Python could not start')")
+    assert "site-packages.pack.gz" in status.inner_text()
+    assert page.locator(".demo__plot svg").first.is_visible()  # the build-time figure is still there
+
+
 def test_math_is_typeset_at_build_time_and_shows_without_javascript(browser, server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

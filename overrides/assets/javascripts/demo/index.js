@@ -63,10 +63,10 @@ function addSummary(first) {
   first.before(summary)
 }
 
-// A demo already on screen at load starts Python now, before Material has
-// set the page up: every part of a second counts on the way to a live figure
+// A demo on screen at load has Python started already (by early.js, in the
+// page's head) or now: every part of a second counts on the way to a live figure
 const onScreen = el => el.getBoundingClientRect().top < window.innerHeight + 200
-if ([...document.querySelectorAll(".demo[data-demo]")].some(onScreen)) startRuntime(WORKER_URL)
+if (self.demoWorker?.booted || [...document.querySelectorAll(".demo[data-demo]")].some(onScreen)) startRuntime(WORKER_URL)
 
 if (typeof document$ !== "undefined") document$.subscribe(mountPage)
 else mountPage()

@@ -50,6 +50,37 @@ function track(id, onFrame) {
 export const endsWithin = (promise, ms) =>
   Promise.race([promise.then(() => true), new Promise(resolve => setTimeout(resolve, ms, false))])
 
+/**
+ * Take over the worker early.js created while the page loaded, if any.
+ *
+ * @returns {MessageEvent[]|null} the news it got before this listened, or null if there is none to adopt
+ */
+function adoptEarlyWorker() {
+  const early = self.demoWorker
+  if (!early || early.adopted) return null
+  early.adopted = true
+  worker = early.worker
+  worker.onmessage = null
+  worker.addEventListener("message", dispatch)
+  if (early.booted) interrupt = early.interrupt
+  else boot()
+  return early.inbox
+}
+
+/** Create a worker and boot it; it has no news yet */
+function newWorker() {
+  worker = new Worker(workerURL)
+  worker.addEventListener("message", dispatch)
+  boot()
+  return []
+}
+
+/** Send the worker its boot message, with the memory Stop writes to when the page is isolated */
+function boot() {
+  interrupt = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null
+  worker.postMessage({ type: "boot", interrupt })
+}
+
 /** Forward a worker message to whoever is waiting for it */
 function dispatch({ data }) {
   if (data.type === "progress" || data.type === "ready" || data.type === "fatal") {
@@ -80,8 +111,7 @@ function dispatch({ data }) {
 export function startRuntime(url) {
   workerURL = url
   if (ready) return ready
-  worker = new Worker(workerURL)
-  worker.addEventListener("message", dispatch)
+  const news = adoptEarlyWorker() ?? newWorker()
   ready = new Promise((resolve, reject) => {
     listeners.add(function settle(message) {
       if (message.type === "ready") resolve()
@@ -90,8 +120,7 @@ export function startRuntime(url) {
     })
   })
   ready.catch(() => { ready = null; worker.terminate() })  // a later click may retry
-  interrupt = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null
-  worker.postMessage({ type: "boot", interrupt })
+  news.forEach(dispatch)
   return ready
 }
 

@@ -1,0 +1,34 @@
+/**
+ * Start Python as early as a page allows. Inlined into the head of pages
+ * with a demo (overrides/main.html), this runs before the body is parsed:
+ *
+ * - it creates the worker at once, idle: a worker only starts once the page's
+ *   thread is free, and Material's scripts keep it busy for the next half second;
+ * - it boots Python as soon as the first demo is parsed, if that is near the
+ *   screen, without waiting for the page's module scripts.
+ *
+ * runtime.js then adopts the worker (see `adoptEarlyWorker`); on pages where
+ * no demo is near the screen it boots Python later, when one comes near.
+ */
+(() => {
+  const css = document.querySelector('link[href*="assets/stylesheets/demo.css"]')
+  if (!css || !self.Worker) return
+  const worker = new Worker(new URL("../javascripts/demo/worker.js", css.href))
+  const inbox = []  // news that arrives before runtime.js listens
+  worker.onmessage = event => inbox.push(event)
+  const early = { worker, inbox, interrupt: null, booted: false }
+  self.demoWorker = early
+
+  // Watch the page being parsed for its first demo; boot Python if it is near the screen
+  const parsed = new MutationObserver(() => {
+    const demo = document.querySelector(".demo[data-demo]")
+    if (!demo) return
+    parsed.disconnect()
+    if (early.adopted || demo.getBoundingClientRect().top > innerHeight + 200) return
+    early.booted = true
+    early.interrupt = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null
+    worker.postMessage({ type: "boot", interrupt: early.interrupt })
+  })
+  parsed.observe(document, { childList: true, subtree: true })
+  document.addEventListener("DOMContentLoaded", () => parsed.disconnect(), { once: true })
+})()
