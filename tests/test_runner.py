@@ -119,3 +119,19 @@ def test_running_out_of_memory_is_explained_in_plain_words():
     assert verdict["status"] == "error"
     assert "Unable to allocate" in verdict["message"]
     assert "at most 4 GB of memory" in verdict["message"]
+
+
+def test_matplotlib_trimmed_for_start_up_still_sets_properties_and_points_to_them(capsys):
+    """The runner skips two docstring builders of matplotlib's import (a third
+    of a second in the browser); what a reader can do, and find out, stays."""
+    import matplotlib.artist
+    import matplotlib.axes
+
+    from textbook.runner import Figure
+
+    (line,) = Figure().add_subplot().plot([0, 1], [1, 0])
+    line.set(color="red", linewidth=3)
+    assert line.get_color() == "red" and line.get_linewidth() == 3
+    assert "matplotlib.artist.getp(artist)" in matplotlib.axes.Axes.plot.__doc__
+    matplotlib.artist.getp(line)  # the advice the docstring gives works
+    assert "linewidth or lw = 3.0" in capsys.readouterr().out

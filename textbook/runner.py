@@ -16,6 +16,7 @@ import types
 import traceback
 from typing import Any, Callable, Iterator
 
+import matplotlib.artist
 from matplotlib.artist import Artist
 
 # As each Artist subclass is defined, matplotlib 3.8 writes a signature and a
@@ -23,6 +24,9 @@ from matplotlib.artist import Artist
 # second of the browser's start-up, for help() text. Skipped, set() works
 # the same and keeps its general docstring.
 Artist._update_set_signature_and_docstring = classmethod(lambda cls: None)
+# Likewise the property tables its modules paste into plotting functions'
+# docstrings as they are imported (another 0.1 s): help() points to getp instead.
+matplotlib.artist.kwdoc = lambda artist: "See matplotlib.artist.getp(artist) for the properties it takes."
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402 (after the line above)
 from matplotlib.figure import Figure  # noqa: E402
