@@ -167,9 +167,10 @@ def prepare(cache: Path = CACHE) -> None:
     """Make the runtime snapshot and the bytecode cache with Node (see prepare.mjs),
     then the pack of the served packages with their bytecode (see pack.py)."""
     (cache / STAMP).unlink(missing_ok=True)
-    subprocess.run(["node", str(Path(__file__).with_name("prepare.mjs")), str(cache), str(ROOT)], check=True)
     lock = read_lock(cache / "pyodide-lock.json")
     wheels = [cache / lock["packages"][name]["file_name"] for name in served(lock)]
+    pure = [wheel.name for wheel in wheels if wheel.name.endswith("-none-any.whl")]
+    subprocess.run(["node", str(Path(__file__).with_name("prepare.mjs")), str(cache), str(ROOT), *pure], check=True)
     count = pack.write_pack(cache / pack.NAME, [*wheels, cache / "pycache.zip"])
     print(f"Packed {count} files of {len(wheels)} packages for the worker")
     (cache / STAMP).write_text(prepare_digest())

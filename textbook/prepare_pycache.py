@@ -3,8 +3,9 @@
 Reads the global ``booted`` (modules imported at start-up), writes
 /tmp/pycache.zip with the pyc files of the packages' modules, laid out as
 their ``__pycache__`` folders under site-packages, and sets
-``stdlib_modules``: the standard-library modules the demos and the package
-loader import, which prepare.mjs imports into the snapshot instead.
+``stdlib_modules`` and ``site_modules``: the standard-library and package
+modules the demos and the package loader import, which prepare.mjs imports
+into the snapshot instead, as far as it can.
 """
 
 import importlib.util
@@ -43,9 +44,10 @@ def bytecode(source: str, filename: str) -> bytes:
     return bytes(_code_to_hash_pyc(code, importlib.util.source_hash(source.encode()), checked=False))
 
 
-def write_zip(skip: set) -> list[str]:
-    """Write the packages' bytecode; return the standard-library modules imported."""
-    stdlib = []
+def write_zip(skip: set) -> tuple[list[str], list[str]]:
+    """Write the packages' bytecode; return the standard-library modules and
+    the packages' modules imported."""
+    stdlib, site = [], []
     with zipfile.ZipFile("/tmp/pycache.zip", "w", zipfile.ZIP_DEFLATED) as archive:
         for name, module in sorted(sys.modules.items()):
             path = getattr(module, "__file__", None) or ""
@@ -55,13 +57,16 @@ def write_zip(skip: set) -> list[str]:
                 cached = importlib.util.cache_from_source(path)
                 with open(path, encoding="utf-8") as handle:
                     archive.writestr(cached[len(SITE) :], bytecode(handle.read(), path))
+                site.append(name)
             elif path.startswith(STDLIB):
                 stdlib.append(name)
-    return stdlib
+    return stdlib, site
 
 
 skipped = exercise_demos()
-stdlib_modules = write_zip(set(booted))  # prepare.mjs imports these into the snapshot
+# prepare.mjs imports these into the snapshot: all of the first, and those of the
+# second that come from pure-Python packages
+stdlib_modules, site_modules = write_zip(set(booted))
 f"Compiled the packages' bytecode; found {len(stdlib_modules)} standard-library modules to snapshot" + (
     f"; skipped demos: {', '.join(skipped)}" if skipped else ""
 )
