@@ -26,6 +26,8 @@ from conftest import CHROMIUM, CHROMIUM_FLAGS, ROOT, free_port, mkdocs_build, se
 
 PAGE = "/part1/sampling/"
 RUNTIME = ("/assets/pyodide/", "/assets/python/")
+# The worker's start-up stages (worker.js), in order
+STAGES = ("runtime", "packages", "numpy", "matplotlib", "ready")
 
 
 def build(port: int) -> tuple[Path, float]:
@@ -73,7 +75,7 @@ def first_result(playwright, base: str, updates: int) -> dict:
         page.goto(base + PAGE)
         demo_id = page.locator(".demo").first.get_attribute("id")
         shown(page, demo_id, 1)
-        marks = page.evaluate("({ready: window.__demoTimings.readyAt, first: window.__shown[0].at})")
+        marks = page.evaluate("({ready: window.__demoTimings.readyAt, first: window.__shown[0].at, stages: window.__demoTimings})")
         runtime_bytes = sum(request.sizes()["responseBodySize"] for request in fetched if any(p in request.url for p in RUNTIME))
         times = []
         slider = page.locator(".demo input[type=range]").first
@@ -81,7 +83,8 @@ def first_result(playwright, base: str, updates: int) -> dict:
             slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})) }", 1.5 + 3 * i / updates)
             times.append(shown(page, demo_id, 2 + i)["ms"])
         context.close()
-    return {"ready": marks["ready"] / 1000, "first": marks["first"] / 1000, "updates": times, "runtime_bytes": runtime_bytes}
+    stages = {stage: at / 1000 for stage, at in marks["stages"].items() if stage in STAGES}
+    return {"ready": marks["ready"] / 1000, "first": marks["first"] / 1000, "stages": stages, "updates": times, "runtime_bytes": runtime_bytes}
 
 
 def page_weight(playwright, base: str, path: str) -> tuple[int, int]:
@@ -193,6 +196,8 @@ def main() -> None:
     ready = [run["ready"] for run in runs]
     print(f"navigation -> runtime ready    median {statistics.median(ready):.2f} s  (runs: {', '.join(f'{r:.2f}' for r in ready)})")
     print(f"navigation -> first live figure median {statistics.median(r['first'] for r in runs):.2f} s  (target <= 3 s)")
+    began = "  ".join(f"{stage} {statistics.median(r['stages'][stage] for r in runs):.2f}" for stage in STAGES)
+    print(f"start-up stages began (median s) {began}")
     print(f"slider update                   median {statistics.median(updates):.0f} ms, p95 {percentile(updates, 0.95):.0f} ms  (target <= 50 / 100 ms)")
     print(f"Python runtime downloaded       {runs[0]['runtime_bytes'] / 2**20:.1f} MiB before the first figure (as served here, uncompressed)")
     print(f"chapter page before any demo    {weight[0] / 1024:.0f} KB uncompressed, {weight[1] / 1024:.0f} KB gzipped  (target <= 600 KB)")

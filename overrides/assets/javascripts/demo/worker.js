@@ -24,7 +24,7 @@ const STAGES = [
   ["matplotlib", "Importing matplotlib", 0.2],
 ]
 
-/** When each start-up stage began, in ms since the worker started (for the benchmark) */
+/** When each start-up stage began, in ms since the worker started (for the benchmark, with the worker's clock origin) */
 const timings = {}
 
 let pyodide = null
@@ -176,7 +176,7 @@ async function boot() {
   checker = pyodide.pyimport("textbook.checks")
   if (interrupt) pyodide.setInterruptBuffer(interrupt)  // from now on; start-up itself is never cut short
   timings.ready = Math.round(performance.now())
-  self.postMessage({ type: "ready", timings })
+  self.postMessage({ type: "ready", timings, origin: performance.timeOrigin })
 }
 
 /** Turn one frame from Python into a message: readout and figure, or the traceback */
