@@ -98,7 +98,7 @@ async function installPackages(buffer) {
       compiled.push(new Promise((resolve, reject) =>
         pyodide.FS.createPreloadedFile(folder, path.slice(folder.length + 1), data, true, false, resolve, reject)))
     } else {
-      pyodide.FS.writeFile(path, data)
+      pyodide.FS.writeFile(path, data, { canOwn: true })  // the file keeps a view of the pack: no copy
     }
     offset += size
   }
