@@ -1,5 +1,6 @@
 """The strict build: it passes for the book and stops, naming file and line, on a broken block."""
 
+import json
 import os
 import re
 import subprocess
@@ -41,6 +42,15 @@ def test_the_book_builds_strictly_with_a_static_figure_in_every_demo(built_site)
             demos += 1
             assert "<svg" in block, f"{page}: a demo without its static figure"
     assert demos >= 2
+
+
+def test_search_indexes_the_prose_but_not_the_demos_figures_readouts_or_code(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    text = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("part1/sampling/"))
+    assert "Move the slider" in text  # the prose around the dice demo
+    assert "Largest deviation" not in text  # its readout
+    assert "frequency in the rolls" not in text and "Matplotlib v" not in text  # its figure's legend
+    assert "def compute" not in text  # its source code
 
 
 def test_a_good_block_builds(tmp_path):

@@ -1,9 +1,12 @@
 """The runner the browser worker uses, exercised in CPython with real demos."""
 
+import io
 import json
+import re
 import sys
 import types
 
+import matplotlib
 import pytest
 from matplotlib import font_manager
 
@@ -142,3 +145,21 @@ assert "linewidth or lw = 3.0" in listing.getvalue(), listing.getvalue()
 """
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_static_svg_is_trimmed_but_draws_the_same_figure():
+    live = runner.LiveDemo("dice")
+    live.run({"n_rolls": 600, "seed": 0})
+    svg = live.svg(salt="dice-1")
+    assert svg.startswith("<svg") and "<metadata" not in svg and "Matplotlib v" not in svg
+    geometry = re.findall(r' (?:d|x|y|width|height)="([^"]*)"', svg)
+    numbers = [n for value in geometry for n in re.findall(r"-?\d+\.\d+", value)]
+    assert numbers and all(len(n.split(".")[1]) <= 2 for n in numbers)
+    # the same drawing as matplotlib's own SVG: every element there, the text untouched
+    plain = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        live.figure.savefig(plain, format="svg")
+    plain = plain.getvalue().split("</metadata>")[1]
+    assert re.findall(r"<(\w+)", svg)[1:] == re.findall(r"<(\w+)", plain)  # after <svg>
+    assert re.findall(r">([^<]+)</text>", svg) == re.findall(r">([^<]+)</text>", plain)
+    assert ">0.05<" in svg

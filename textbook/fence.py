@@ -70,14 +70,16 @@ def render(spec: DemoSpec, block: str, svg: str, text: str, md: Markdown, inches
     caption = _inline_markdown(md, spec.caption) if spec.caption else ""
     controls = "".join(_control_html(block, c, spec.params) for c in spec.controls) + _actions_html(spec)
     label = html.escape(text or f"Figure of the {spec.demo} demo")
+    # data-search-exclude: tick labels, default readouts and source lines would
+    # only be noise in the search index (Material's search plugin skips them)
     return (
         f'<div class="demo" id="demo-{block}" data-demo="{html.escape(json.dumps(config))}">'
         f'<div class="demo__controls" role="group" aria-label="Controls of the {spec.demo} demo">{controls}</div>'
         f'<figure class="demo__figure">'
-        f'<div class="demo__plot" role="img" aria-label="{label}">{svg}</div>'
+        f'<div class="demo__plot" role="img" aria-label="{label}" data-search-exclude>{svg}</div>'
         + (f"<figcaption>{caption}</figcaption>" if caption else "")
         + "</figure>"
-        f'<p class="demo__readout" aria-live="polite">{html.escape(text)}</p>'
+        f'<p class="demo__readout" aria-live="polite" data-search-exclude>{html.escape(text)}</p>'
         f'<div class="demo__status" role="status"></div>'
         f'<pre class="demo__output" hidden></pre>'
         + (_code_html(spec) if spec.editable else "")
@@ -187,7 +189,7 @@ def _code_html(spec: DemoSpec) -> str:
         '<button type="button" class="md-button md-button--primary demo__code-run" title="Shift+Enter">Run</button>'
         '<button type="button" class="md-button demo__code-reset">Reset</button>'
         '<span class="demo__code-status" aria-live="polite"></span></div>'
-        f'<pre class="demo__source"><code>{source}</code></pre></details>'
+        f'<pre class="demo__source" data-search-exclude><code>{source}</code></pre></details>'
     )
 
 

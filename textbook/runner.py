@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import io
 import linecache
+import re
 import sys
 import types
 import traceback
@@ -32,6 +33,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402 (after
 from matplotlib.figure import Figure  # noqa: E402
 
 DEFAULT_FIGSIZE = (6.4, 4.0)
+
+# The metadata matplotlib writes into an SVG unless told not to
+SVG_METADATA = ("Creator", "Date", "Format", "Type")
+# Geometry attributes of matplotlib's SVG, and numbers in them with more than two decimals
+_COORDINATES = re.compile(r' (d|x|y|width|height)="([^"]*)"')
+_LONG_NUMBER = re.compile(r"-?\d+\.\d{3,}")
 
 # What a reader's code may raise that must end up on the page, not in the
 # worker: a Stop arrives as KeyboardInterrupt, sys.exit() as SystemExit.
@@ -74,14 +81,19 @@ class LiveDemo:
         return describe(data) if describe else ""
 
     def svg(self, salt: str) -> str:
-        """The figure as an SVG element with text left as text (small, selectable)."""
+        """The figure as an SVG element for the page, as small as it reads the same.
+
+        Text stays text (small, selectable), no metadata block (its "Matplotlib
+        v3.8.4" would otherwise land in the search index), and coordinates keep
+        two decimals of a point instead of six.
+        """
         import matplotlib
 
         buffer = io.StringIO()
         with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
-            self.figure.savefig(buffer, format="svg", metadata={"Date": None})
+            self.figure.savefig(buffer, format="svg", metadata=dict.fromkeys(SVG_METADATA))
         svg = buffer.getvalue()
-        return svg[svg.index("<svg") :]
+        return _COORDINATES.sub(_rounded_attribute, svg[svg.index("<svg") :])
 
     def rgba(self) -> tuple[memoryview, int, int]:
         """Render with Agg and return the raw pixels with their width and height."""
@@ -107,6 +119,17 @@ def load_edited(demo: str, source: str) -> types.ModuleType:
         if not callable(getattr(module, function, None)):
             raise AttributeError(f"your code must define a function '{function}'")
     return module
+
+
+def _rounded_attribute(match: re.Match) -> str:
+    """A geometry attribute with its numbers rounded to 0.01 pt: finer than any screen shows."""
+    name, value = match.groups()
+    return f' {name}="{_LONG_NUMBER.sub(_rounded_number, value)}"'
+
+
+def _rounded_number(match: re.Match) -> str:
+    text = f"{float(match.group()):.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 # Functions for the browser worker --------------------------------------------
