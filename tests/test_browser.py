@@ -111,6 +111,20 @@ def test_a_page_whose_demos_are_far_down_loads_no_python_until_one_comes_near(pa
     assert page.watch.errors == []
 
 
+def test_search_downloads_its_index_only_when_the_reader_reaches_for_it(page, server):
+    page.goto(server + "/glossary/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert fetched(page, "search_index.json") == 0
+    page.keyboard.press("/")  # Material's shortcut opens search
+    page.keyboard.type("velocity field")
+    result = page.locator(".md-search-result__item a").first
+    result.wait_for()
+    assert "/part1/" in result.get_attribute("href")
+    assert fetched(page, "search_index.json") == 1
+    assert page.watch.errors == []
+
+
 def test_python_starts_without_its_snapshot_only_slower(page, server):
     page.route("**/snapshot.bin.gz", lambda route: route.fulfill(status=404, body="gone"))
     warnings = []
