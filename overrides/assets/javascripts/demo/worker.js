@@ -103,7 +103,14 @@ async function installPackages(buffer) {
     offset += size
   }
   await Promise.all(compiled)
-  pyodide.runPython("import importlib; importlib.invalidate_caches()")
+  // Let imports see the new folders. Only the file finders: importlib.invalidate_caches()
+  // would also re-read the standard library's zip index, 0.15 s here
+  pyodide.runPython(`
+import sys
+from importlib.machinery import FileFinder
+for finder in sys.path_importer_cache.values():
+    if isinstance(finder, FileFinder):
+        finder.invalidate_caches()`)
 }
 
 /**
