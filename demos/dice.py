@@ -88,6 +88,10 @@ def draw(rolls: Rolls, fig):
     ax.set_ylabel("share of rolls")
     ax.legend(loc="upper right", frameon=False)
     title = ax.set_title("")
+    # Only these change from one roll to the next (and the frame is drawn over
+    # them): the page redraws just them over a saved copy of the rest
+    for artist in (*bars, line, *ax.spines.values(), title):
+        artist.set_animated(True)
 
     def update(rolls: Rolls) -> None:
         for bar, height in zip(bars, rolls.frequencies):

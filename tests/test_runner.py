@@ -7,6 +7,7 @@ import sys
 import types
 
 import matplotlib
+import numpy as np
 import pytest
 from matplotlib import font_manager
 
@@ -163,3 +164,47 @@ def test_the_static_svg_is_trimmed_but_draws_the_same_figure():
     assert re.findall(r"<(\w+)", svg)[1:] == re.findall(r"<(\w+)", plain)  # after <svg>
     assert re.findall(r">([^<]+)</text>", svg) == re.findall(r">([^<]+)</text>", plain)
     assert ">0.05<" in svg
+
+
+def book_demo_blocks() -> list:
+    """The spec of every demo block in the book's pages."""
+    from conftest import ROOT
+    from textbook.spec import parse
+
+    pages = sorted((ROOT / "docs").rglob("*.md"))
+    return [parse(m.group(1)) for page in pages for m in re.finditer(r"^```demo\n(.*?)^```", page.read_text(), re.S | re.M)]
+
+
+def full_redraw(live: runner.LiveDemo) -> np.ndarray:
+    """The figure drawn whole, animated artists included, as without blitting."""
+    animated = live._animated()
+    for artist in animated:
+        artist.set_animated(False)
+    live.canvas.draw()
+    pixels = np.asarray(live.canvas.buffer_rgba()).copy()
+    for artist in animated:
+        artist.set_animated(True)
+    return pixels
+
+
+def test_redrawing_only_the_animated_artists_gives_exactly_the_full_figure():
+    checked = set()
+    for spec in book_demo_blocks():
+        live = runner.LiveDemo(spec.demo)
+        live.run(spec.params)
+        live.rgba()
+        if not live._animated():
+            continue
+        checked.add(spec.demo)
+        # every number control at both ends of its range, one after the other
+        params = dict(spec.params)
+        for control in spec.controls:
+            for end in (control.min, control.max):
+                if end is None:
+                    continue
+                params[control.name] = end
+                live.run(params)
+                blitted = np.asarray(live.rgba()[0]).copy()
+                differ = (blitted != full_redraw(live)).any(axis=2).sum()
+                assert differ == 0, f"{spec.demo} with {params}: {differ} pixels differ from a full redraw"
+    assert "dice" in checked

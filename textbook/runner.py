@@ -54,6 +54,7 @@ class LiveDemo:
         self.figure = Figure(figsize=getattr(self.module, "FIGSIZE", DEFAULT_FIGSIZE), dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
         self._update: Callable[[Any], None] | None = None
+        self._background: tuple[Any, Any] | None = None  # (what it was drawn for, its pixels)
 
     def run(self, params: dict) -> str:
         """Compute with params and bring the figure up to date; return the readout."""
@@ -74,6 +75,7 @@ class LiveDemo:
         """Draw data (first time) or update the artists in place; return the readout."""
         if self._update is None:
             self.figure.clear()
+            self._background = None
             self._update = self.module.draw(data, self.figure)
         else:
             self._update(data)
@@ -90,16 +92,43 @@ class LiveDemo:
         import matplotlib
 
         buffer = io.StringIO()
-        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
-            self.figure.savefig(buffer, format="svg", metadata=dict.fromkeys(SVG_METADATA))
+        animated = self._animated()
+        for artist in animated:  # savefig leaves animated artists out, like any full draw
+            artist.set_animated(False)
+        try:
+            with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
+                self.figure.savefig(buffer, format="svg", metadata=dict.fromkeys(SVG_METADATA))
+        finally:
+            for artist in animated:
+                artist.set_animated(True)
         svg = buffer.getvalue()
         return _COORDINATES.sub(_rounded_attribute, svg[svg.index("<svg") :])
 
     def rgba(self) -> tuple[memoryview, int, int]:
-        """Render with Agg and return the raw pixels with their width and height."""
-        self.canvas.draw()
+        """Render with Agg and return the raw pixels with their width and height.
+
+        Artists a demo's draw marks with ``set_animated(True)`` are drawn over
+        a saved copy of the rest of the figure (matplotlib's blitting): a
+        slider then redraws a few bars, not every tick label. The rest is
+        drawn again whenever an axes' limits or the size change.
+        """
+        animated = sorted(self._animated(), key=lambda artist: artist.get_zorder())
+        if animated:
+            drawn_for = (self.canvas.get_width_height(), [tuple(ax.viewLim.bounds) for ax in self.figure.axes])
+            if self._background is None or self._background[0] != drawn_for:
+                self.canvas.draw()  # everything but the animated artists
+                self._background = (drawn_for, self.canvas.copy_from_bbox(self.figure.bbox))
+            else:
+                self.canvas.restore_region(self._background[1])
+            for artist in animated:
+                self.figure.draw_artist(artist)
+        else:
+            self.canvas.draw()
         width, height = self.canvas.get_width_height(physical=True)
         return self.canvas.buffer_rgba(), width, height
+
+    def _animated(self) -> list[Artist]:
+        return self.figure.findobj(lambda artist: artist.get_animated())
 
 
 def load_edited(demo: str, source: str) -> types.ModuleType:
