@@ -97,8 +97,9 @@ def draw(rolls: Rolls, fig):
         for bar, height in zip(bars, rolls.frequencies):
             bar.set_height(height)
         line.set_ydata(np.r_[rolls.probabilities, rolls.probabilities[-1]])
+        # headroom for the legend, in steps of 0.1 so the axis holds still
         top = max(rolls.frequencies.max(), rolls.probabilities.max())
-        ax.set_ylim(0, max(0.3, 1.25 * top))
+        ax.set_ylim(0, max(0.3, np.ceil(12.5 * top) / 10))
         title.set_text(f"{rolls.n_rolls:,} rolls")
 
     update(rolls)

@@ -210,6 +210,11 @@ def _draw_1d(path: PathSample, fig):
         curve.set_data(bimodal_path_density(xs, p.t), xs)
         title.set_text(f"pairs $x_0 \\to x_1$ and the points $x_t$ at $t$ = {p.t:.2f}")
 
+    # What changes with t, and what is drawn over it (the side panel's whole
+    # content, both frames), is redrawn on each change; the rest is kept
+    # (see "Sliders that keep up" in the authoring guide)
+    for artist in (lines, now, dots, title, *ax.spines.values(), *side.patches, *side.lines, side.get_legend(), *side.spines.values()):
+        artist.set_animated(True)
     update(path)
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9)
     return update
@@ -237,6 +242,8 @@ def _draw_2d(path: PathSample, fig):
         dots.set_offsets(p.xt)
         title.set_text(f"{p.target}: $x_t$ at $t$ = {p.t:.2f}")
 
+    for artist in (lines, ends, dots, title, *ax.spines.values()):  # redrawn on each change, as in 1-D
+        artist.set_animated(True)
     update(path)
     fig.subplots_adjust(left=0.1, right=0.7, bottom=0.13, top=0.9)
     return update

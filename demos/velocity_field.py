@@ -228,6 +228,10 @@ def draw(field: FieldAtTime, fig):
     ax.set_xlabel("$x^{(1)}$")
     ax.set_ylabel("$x^{(2)}$")
     title = ax.set_title("", fontsize=10)
+    # What changes with t; the frame goes on top of the shading. The rest (axes,
+    # legend text) is drawn once and kept (see "Sliders that keep up" in the authoring guide)
+    for artist in (image, arrows, trails, dots, *ax.spines.values(), title):
+        artist.set_animated(True)
     fig.text(
         0.75, 0.5,
         "arrows: velocity $u_t(x)$;\nan arrow's length is the way\ntravelled in 0.1 time units\n\n"

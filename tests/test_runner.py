@@ -196,13 +196,14 @@ def test_redrawing_only_the_animated_artists_gives_exactly_the_full_figure():
         if not live._animated():
             continue
         checked.add(spec.demo)
-        # every number control at both ends of its range, one after the other
+        # every number control at both ends of its range, every choice of a
+        # select, one after the other
         params = dict(spec.params)
         for control in spec.controls:
-            for end in (control.min, control.max):
-                if end is None:
+            for value in (*control.options, control.min, control.max):
+                if value is None:
                     continue
-                params[control.name] = end
+                params[control.name] = value
                 live.run(params)
                 blitted = np.asarray(live.rgba()[0]).copy()
                 differ = (blitted != full_redraw(live)).any(axis=2).sum()

@@ -110,11 +110,11 @@ class LiveDemo:
         Artists a demo's draw marks with ``set_animated(True)`` are drawn over
         a saved copy of the rest of the figure (matplotlib's blitting): a
         slider then redraws a few bars, not every tick label. The rest is
-        drawn again whenever an axes' limits or the size change.
+        drawn again whenever the axes, their limits or the size change.
         """
         animated = sorted(self._animated(), key=lambda artist: artist.get_zorder())
         if animated:
-            drawn_for = (self.canvas.get_width_height(), [tuple(ax.viewLim.bounds) for ax in self.figure.axes])
+            drawn_for = (self.canvas.get_width_height(), [(ax, tuple(ax.viewLim.bounds)) for ax in self.figure.axes])
             if self._background is None or self._background[0] != drawn_for:
                 self.canvas.draw()  # everything but the animated artists
                 self._background = (drawn_for, self.canvas.copy_from_bbox(self.figure.bbox))
