@@ -151,6 +151,11 @@ def draw(m: Models, fig):
         ax.set_aspect("equal")
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
+    # What the sliders change, inside both frames, with what is drawn over it (legends,
+    # frames); the axes, titles and labels are drawn once ("Sliders that keep up")
+    inside = (shade, data_d, boundary, data_g, new_g, *ellipses, ax_d.get_legend(), ax_g.get_legend())
+    for artist in (*inside, *ax_d.spines.values(), *ax_g.spines.values()):
+        artist.set_animated(True)
 
     def update(m: Models) -> None:
         shade.set_data(m.probability(grid))

@@ -31,6 +31,7 @@ matplotlib.artist.kwdoc = lambda artist: "See matplotlib.artist.getp(artist) for
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402 (after the line above)
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.image import AxesImage  # noqa: E402
 
 DEFAULT_FIGSIZE = (6.4, 4.0)
 
@@ -116,7 +117,14 @@ class LiveDemo:
         if animated:
             drawn_for = (self.canvas.get_width_height(), [(ax, tuple(ax.viewLim.bounds)) for ax in self.figure.axes])
             if self._background is None or self._background[0] != drawn_for:
-                self.canvas.draw()  # everything but the animated artists
+                # everything but the animated artists; an axes draws its images
+                # even when they are animated, so those are hidden meanwhile
+                images = [artist for artist in animated if isinstance(artist, AxesImage) and artist.get_visible()]
+                for image in images:
+                    image.set_visible(False)
+                self.canvas.draw()
+                for image in images:
+                    image.set_visible(True)
                 self._background = (drawn_for, self.canvas.copy_from_bbox(self.figure.bbox))
             else:
                 self.canvas.restore_region(self._background[1])
