@@ -233,7 +233,7 @@ def draw(field: FieldAtTime, fig):
     for artist in (image, arrows, trails, dots, *ax.spines.values(), title):
         artist.set_animated(True)
     fig.text(
-        0.75, 0.5,
+        0.69, 0.5,
         "arrows: velocity $u_t(x)$;\nan arrow's length is the way\ntravelled in 0.1 time units\n\n"
         "shading: density of $p_t$\n\n"
         "orange: particles from $N(0, I)$\nmoved along the arrows,\nwith their last 12 steps",

@@ -209,3 +209,16 @@ def test_redrawing_only_the_animated_artists_gives_exactly_the_full_figure():
                 differ = (blitted != full_redraw(live)).any(axis=2).sum()
                 assert differ == 0, f"{spec.demo} with {params}: {differ} pixels differ from a full redraw"
     assert "dice" in checked
+
+
+def test_nothing_of_any_demo_runs_off_its_figure():
+    # what matplotlib's bbox_inches="tight" would keep: every drawn label, title and text
+    for spec in book_demo_blocks():
+        live = runner.LiveDemo(spec.demo)
+        live.run(spec.params)
+        live.rgba()
+        drawn = live.figure.get_tightbbox(live.canvas.get_renderer())  # inches
+        width, height = live.figure.get_size_inches()
+        margin = 0.0  # a glyph flush with the edge is already clipped
+        inside = drawn.x0 >= -margin and drawn.y0 >= -margin and drawn.x1 <= width + margin and drawn.y1 <= height + margin
+        assert inside, f"{spec.demo}: drawn from {drawn.p0} to {drawn.p1} in, past the edge of its {width} x {height} in figure"
