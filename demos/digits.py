@@ -215,6 +215,12 @@ def draw(result: DigitsResult, fig):
     caption = "the framed sample on its way from noise"
     fig.text(0.5, (0.32 + strip_size + 0.08) / height, caption, ha="center", fontsize=9)
     title = fig.text(0.5, (height - 0.25) / height, "", ha="center", fontsize=10)
+    # The pictures change, with the frames drawn over them; captions and layout
+    # are drawn once ("Sliders that keep up")
+    for image in (*tiles, *strip):
+        for artist in (image, *image.axes.spines.values()):
+            artist.set_animated(True)
+    title.set_animated(True)
 
     def update(result: DigitsResult) -> None:
         for tile, img in zip(tiles, result.images):

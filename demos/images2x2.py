@@ -159,6 +159,11 @@ def draw(s: ImageSamples, fig):
     ax_bar.set_ylabel("share", fontsize=9)
     ax_bar.legend(loc="upper right", frameon=False, fontsize=8)
     count = fig.text(0.02, 0.02, "", fontsize=9, ha="left", va="bottom")
+    # What the controls change, with what is drawn over it (the probability line,
+    # legend and frame over the bars); the rest is drawn once ("Sliders that keep up")
+    on_bars = (*bars, *ax_bar.lines, ax_bar.get_legend(), *ax_bar.spines.values())
+    for artist in (sampled, *labels, img_title, *on_bars, count):
+        artist.set_animated(True)
 
     def update(s: ImageSamples) -> None:
         images = s.images
@@ -176,7 +181,7 @@ def draw(s: ImageSamples, fig):
         img_title.set_text(f"first {len(images)} of {s.n_samples:,} samples")
         for bar, h in zip(bars, s.frequencies):
             bar.set_height(h)
-        ax_bar.set_ylim(0, max(0.45, 1.2 * float(s.frequencies.max())))
+        ax_bar.set_ylim(0, max(0.45, np.ceil(12 * float(s.frequencies.max())) / 10))  # in steps: the axis holds still
         count.set_text(
             f"{s.width}×{s.height}×{s.channels} images: 256$^{{{s.numbers_per_image:,}}}$ possible, "
             f"a {s.digits:,}-digit number"
