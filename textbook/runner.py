@@ -114,26 +114,29 @@ class LiveDemo:
         drawn again whenever the axes, their limits or the size change.
         """
         animated = sorted(self._animated(), key=lambda artist: artist.get_zorder())
-        if animated:
+        if not animated:
+            self.canvas.draw()
+        else:
             drawn_for = (self.canvas.get_width_height(), [(ax, tuple(ax.viewLim.bounds)) for ax in self.figure.axes])
             if self._background is None or self._background[0] != drawn_for:
-                # everything but the animated artists; an axes draws its images
-                # even when they are animated, so those are hidden meanwhile
-                images = [artist for artist in animated if isinstance(artist, AxesImage) and artist.get_visible()]
-                for image in images:
-                    image.set_visible(False)
-                self.canvas.draw()
-                for image in images:
-                    image.set_visible(True)
-                self._background = (drawn_for, self.canvas.copy_from_bbox(self.figure.bbox))
+                self._background = (drawn_for, self._draw_background(animated))
             else:
                 self.canvas.restore_region(self._background[1])
             for artist in animated:
                 self.figure.draw_artist(artist)
-        else:
-            self.canvas.draw()
         width, height = self.canvas.get_width_height(physical=True)
         return self.canvas.buffer_rgba(), width, height
+
+    def _draw_background(self, animated: list[Artist]) -> Any:
+        """Draw all but the animated artists and keep a copy of the pixels."""
+        # an axes draws its images even when they are animated: hide those meanwhile
+        images = [artist for artist in animated if isinstance(artist, AxesImage) and artist.get_visible()]
+        for image in images:
+            image.set_visible(False)
+        self.canvas.draw()
+        for image in images:
+            image.set_visible(True)
+        return self.canvas.copy_from_bbox(self.figure.bbox)
 
     def _animated(self) -> list[Artist]:
         return self.figure.findobj(lambda artist: artist.get_animated())
