@@ -111,17 +111,18 @@ def test_a_page_whose_demos_are_far_down_loads_no_python_until_one_comes_near(pa
     assert page.watch.errors == []
 
 
-def test_search_downloads_its_index_only_when_the_reader_reaches_for_it(page, server):
+def test_search_downloads_its_index_and_worker_only_when_the_reader_reaches_for_it(page, server):
+    search_worker = lambda: sum("/workers/search." in url for url in page.watch.requests)  # noqa: E731
     page.goto(server + "/glossary/")
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(500)
-    assert fetched(page, "search_index.json") == 0
+    assert fetched(page, "search_index.json") == search_worker() == 0
     page.keyboard.press("/")  # Material's shortcut opens search
     page.keyboard.type("velocity field")
     result = page.locator(".md-search-result__item a").first
     result.wait_for()
     assert "/part1/" in result.get_attribute("href")
-    assert fetched(page, "search_index.json") == 1
+    assert fetched(page, "search_index.json") == search_worker() == 1
     assert page.watch.errors == []
 
 
