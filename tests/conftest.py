@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -28,6 +29,19 @@ CHROMIUM_FLAGS = [
     "--disable-quic",
 ]
 ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def fenced_blocks(kind: str) -> list[tuple[str, str]]:
+    """(page, body) of every ```kind block in the book's pages, leaving out
+    blocks shown as code inside ```` examples (as on the authoring page)."""
+    fence = re.compile(rf"^```{kind}\n(.*?)^```", flags=re.S | re.M)
+    shown_as_code = re.compile(r"^````.*?^````", flags=re.S | re.M)
+    docs = ROOT / "docs"
+    return [
+        (str(path.relative_to(docs)), body)
+        for path in sorted(docs.rglob("*.md"))
+        for body in fence.findall(shown_as_code.sub("", path.read_text(encoding="utf-8")))
+    ]
 
 
 def mkdocs_build(project: Path) -> subprocess.CompletedProcess:

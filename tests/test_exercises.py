@@ -8,30 +8,16 @@ WRONG_ANSWERS below.
 
 from __future__ import annotations
 
-import re
 import time
 import warnings
-from pathlib import Path
 
 import pytest
 
+from conftest import fenced_blocks
 from textbook.checks import judge
 from textbook.exercise import parse
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
-FENCE = re.compile(r"^```exercise\n(.*?)^```", flags=re.S | re.M)
-SHOWN_AS_CODE = re.compile(r"^````.*?^````", flags=re.S | re.M)  # examples on the authoring page
-
-
-def _exercises() -> list[tuple[str, dict]]:
-    found = []
-    for path in sorted(DOCS.rglob("*.md")):
-        for block in FENCE.findall(SHOWN_AS_CODE.sub("", path.read_text(encoding="utf-8"))):
-            found.append((str(path.relative_to(DOCS)), parse(block)))
-    return found
-
-
-EXERCISES = _exercises()
+EXERCISES = [(page, parse(block)) for page, block in fenced_blocks("exercise")]
 BY_ID = {ex["id"]: (page, ex) for page, ex in EXERCISES}
 IDS = [f"{page}:{ex['id']}" for page, ex in EXERCISES]
 

@@ -168,11 +168,10 @@ def test_the_static_svg_is_trimmed_but_draws_the_same_figure():
 
 def book_demo_blocks() -> list:
     """The spec of every demo block in the book's pages."""
-    from conftest import ROOT
+    from conftest import fenced_blocks
     from textbook.spec import parse
 
-    pages = sorted((ROOT / "docs").rglob("*.md"))
-    return [parse(m.group(1)) for page in pages for m in re.finditer(r"^```demo\n(.*?)^```", page.read_text(), re.S | re.M)]
+    return [parse(block) for _, block in fenced_blocks("demo")]
 
 
 def full_redraw(live: runner.LiveDemo) -> np.ndarray:
