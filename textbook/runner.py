@@ -15,7 +15,7 @@ import re
 import sys
 import types
 import traceback
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 import matplotlib.artist
 from matplotlib.artist import Artist
@@ -46,6 +46,14 @@ _LONG_NUMBER = re.compile(r"-?\d+\.\d{3,}")
 READER_ERRORS = (Exception, KeyboardInterrupt, SystemExit)
 
 
+class _Background(NamedTuple):
+    """The figure without its animated artists, as last drawn (see LiveDemo.rgba)."""
+
+    drawn_for: tuple  # the canvas size and each axes with its limits
+    animated: list[Artist]  # drawn over it on every frame, lowest first
+    pixels: Any  # Agg's copy of it; None when nothing is animated
+
+
 class LiveDemo:
     """One demo block's figure, kept between runs so updates are cheap."""
 
@@ -55,7 +63,7 @@ class LiveDemo:
         self.figure = Figure(figsize=getattr(self.module, "FIGSIZE", DEFAULT_FIGSIZE), dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
         self._update: Callable[[Any], None] | None = None
-        self._background: tuple[Any, Any] | None = None  # (what it was drawn for, its pixels)
+        self._background: _Background | None = None
 
     def run(self, params: dict) -> str:
         """Compute with params and bring the figure up to date; return the readout."""
@@ -113,22 +121,21 @@ class LiveDemo:
         slider then redraws a few bars, not every tick label. The rest is
         drawn again whenever the axes, their limits or the size change.
         """
-        animated = sorted(self._animated(), key=lambda artist: artist.get_zorder())
-        if not animated:
-            self.canvas.draw()
+        drawn_for = (self.canvas.get_width_height(), [(ax, tuple(ax.viewLim.bounds)) for ax in self.figure.axes])
+        if self._background is None or self._background.drawn_for != drawn_for:
+            animated = sorted(self._animated(), key=lambda artist: artist.get_zorder())
+            self._background = _Background(drawn_for, animated, self._draw_background(animated))
+        elif self._background.animated:
+            self.canvas.restore_region(self._background.pixels)
         else:
-            drawn_for = (self.canvas.get_width_height(), [(ax, tuple(ax.viewLim.bounds)) for ax in self.figure.axes])
-            if self._background is None or self._background[0] != drawn_for:
-                self._background = (drawn_for, self._draw_background(animated))
-            else:
-                self.canvas.restore_region(self._background[1])
-            for artist in animated:
-                self.figure.draw_artist(artist)
+            self.canvas.draw()  # nothing animated: the whole figure each time
+        for artist in self._background.animated:
+            self.figure.draw_artist(artist)
         width, height = self.canvas.get_width_height(physical=True)
         return self.canvas.buffer_rgba(), width, height
 
     def _draw_background(self, animated: list[Artist]) -> Any:
-        """Draw all but the animated artists and keep a copy of the pixels."""
+        """Draw all but the animated artists; keep a copy of the pixels if there are any."""
         # an axes draws its images even when they are animated: hide those meanwhile
         images = [artist for artist in animated if isinstance(artist, AxesImage) and artist.get_visible()]
         for image in images:
@@ -136,7 +143,7 @@ class LiveDemo:
         self.canvas.draw()
         for image in images:
             image.set_visible(True)
-        return self.canvas.copy_from_bbox(self.figure.bbox)
+        return self.canvas.copy_from_bbox(self.figure.bbox) if animated else None
 
     def _animated(self) -> list[Artist]:
         return self.figure.findobj(lambda artist: artist.get_animated())
