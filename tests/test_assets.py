@@ -35,6 +35,9 @@ def test_the_pack_holds_every_served_package_and_its_bytecode(lock):
     wheel = assets.CACHE / lock["packages"]["pyparsing"]["file_name"]
     with zipfile.ZipFile(wheel) as source:  # byte for byte what the verified wheel holds
         assert files["pyparsing/core.py"] == source.read("pyparsing/core.py")
+    # ...less what only compilers and type checkers read
+    assert not [name for name in files if name.endswith((".pyi", ".h")) or "/tests/" in name or "/f2py/" in name]
+    assert "numpy/testing/__init__.py" in files  # a reader's exercise may well use it
 
 
 def test_the_prepared_start_up_files_are_in_the_cache():
