@@ -188,6 +188,20 @@ def test_instant_navigation_keeps_the_runtime_and_remounts_demos(page, server):
     assert page.watch.errors == []
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_on_a_phone_a_demo_figure_spans_the_screen_and_its_caption_keeps_a_margin(browser, server, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(server + SAMPLING)
+    block, plot, caption = (page.locator(selector).first.bounding_box() for selector in (".demo", ".demo__plot", ".demo figcaption"))
+    if width < 700:  # every pixel counts for the figure's text
+        assert (plot["x"], plot["width"]) == (0, width)
+    else:  # inside the block, as on paper
+        assert block["x"] < plot["x"] and plot["x"] + plot["width"] < block["x"] + block["width"]
+    assert caption["x"] >= plot["x"] + 10 and caption["x"] + caption["width"] <= plot["x"] + plot["width"] - 10
+    context.close()
+
+
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 @pytest.mark.parametrize("width", [1280, 390])
 def test_screenshots_light_and_dark_desktop_and_phone(browser, server, scheme, width):
