@@ -63,15 +63,21 @@ def shown(page, demo_id: str, count: int) -> dict:
     return page.evaluate("([id, n]) => window.__shown.filter(e => e.id === id)[n - 1]", [demo_id, count])
 
 
+def visit(playwright, profile: str):
+    """A browser on a profile folder (kept between visits) and a tab that records repaints."""
+    context = playwright.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, args=CHROMIUM_FLAGS, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.add_init_script(RECORD)
+    return context, page
+
+
 def first_result(playwright, base: str, updates: int) -> dict:
     """One cold visit: open the page, wait for the first figure, move the slider.
     Then a second visit with the same profile, its caches warm, to the first figure."""
     with tempfile.TemporaryDirectory() as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=CHROMIUM_FLAGS, viewport={"width": 1280, "height": 900}
-        )
-        page = context.new_page()
-        page.add_init_script(RECORD)
+        context, page = visit(playwright, profile)
         fetched = []
         context.on("requestfinished", lambda request: fetched.append(request))
         page.goto(base + PAGE)
@@ -85,11 +91,7 @@ def first_result(playwright, base: str, updates: int) -> dict:
             slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})) }", 1.5 + 3 * i / updates)
             times.append(shown(page, demo_id, 2 + i)["ms"])
         context.close()
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=CHROMIUM_FLAGS, viewport={"width": 1280, "height": 900}
-        )
-        page = context.new_page()
-        page.add_init_script(RECORD)
+        context, page = visit(playwright, profile)
         page.goto(base + PAGE)
         revisit = shown(page, demo_id, 1)["at"]
         context.close()
