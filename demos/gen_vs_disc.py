@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 FIGSIZE = (7.2, 3.5)
+NARROW_FIGSIZE = (3.8, 6.6)  # on a phone: one panel above the other
 LIMIT = 6.0  # both panels show [-LIMIT, LIMIT]^2
 GD_STEPS = 300
 GD_RATE = 0.5
@@ -95,8 +96,8 @@ def describe(m: Models) -> str:
     """A one-line readout, also used as the figure's text alternative."""
     w = m.weights
     return (
-        f"Left: logistic regression, boundary {w[0]:.2f}·x₁ {w[1]:+.2f}·x₂ {w[2]:+.2f} = 0, "
-        f"training accuracy {m.accuracy:.0%}. Right: {len(m.samples)} new points sampled from "
+        f"Classifier: logistic regression, boundary {w[0]:.2f}·x₁ {w[1]:+.2f}·x₂ {w[2]:+.2f} = 0, "
+        f"training accuracy {m.accuracy:.0%}. Generative model: {len(m.samples)} new points sampled from "
         f"Gaussians fitted to each class, fitted means ({m.means[0, 0]:.2f}, {m.means[0, 1]:.2f}) "
         f"and ({m.means[1, 0]:.2f}, {m.means[1, 1]:.2f})."
     )
@@ -125,9 +126,10 @@ def _boundary(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def draw(m: Models, fig):
-    """Classifier on the left, generative samples on the right; return an updater."""
-    ax_d = fig.add_subplot(1, 2, 1)
-    ax_g = fig.add_subplot(1, 2, 2)
+    """Classifier on the left (above, in a tall figure), generative samples on the right; return an updater."""
+    rows, columns = (2, 1) if fig.get_figheight() > fig.get_figwidth() else (1, 2)
+    ax_d = fig.add_subplot(rows, columns, 1)
+    ax_g = fig.add_subplot(rows, columns, 2)
     axis = np.linspace(-LIMIT, LIMIT, GRID)
     grid = np.stack(np.meshgrid(axis, axis), axis=-1)
     shade = ax_d.imshow(

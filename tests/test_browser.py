@@ -36,7 +36,7 @@ def test_the_static_figure_is_there_without_javascript(browser, server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(server + SAMPLING)
-    plots = page.locator(".demo__plot svg")
+    plots = page.locator(".demo__plot svg:visible")  # one per demo, of its wide and phone layouts
     assert plots.count() == page.locator(".demo").count() >= 2
     assert plots.first.bounding_box()["width"] > 300
     assert "600 rolls" in readout(page, 0)
@@ -199,6 +199,23 @@ def test_on_a_phone_a_demo_figure_spans_the_screen_and_its_caption_keeps_a_margi
     else:  # inside the block, as on paper
         assert block["x"] < plot["x"] and plot["x"] + plot["width"] < block["x"] + block["width"]
     assert caption["x"] >= plot["x"] + 10 and caption["x"] + caption["width"] <= plot["x"] + plot["width"] - 10
+    context.close()
+
+
+def test_on_a_phone_a_demo_with_a_phone_layout_shows_it_static_and_live_and_turned_sideways_the_wide_one(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server + "/part1/generative-vs-discriminative/")
+    demo = page.locator(".demo").first
+    assert demo.locator("svg.demo__wide").is_hidden()
+    static = demo.locator("svg.demo__narrow").bounding_box()
+    assert static["height"] > 1.5 * static["width"]  # panels one above the other
+    demo.scroll_into_view_if_needed()
+    live(page)
+    canvas = demo.locator("canvas").bounding_box()
+    assert canvas["width"] == 390 and canvas["height"] > 1.5 * canvas["width"]
+    page.set_viewport_size({"width": 844, "height": 390})
+    page.wait_for_function("() => { const c = document.querySelector('.demo canvas'); return c.width > 1.5 * c.height }")
     context.close()
 
 

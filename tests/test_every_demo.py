@@ -63,8 +63,10 @@ def wait_idle(page, demo_id: str) -> None:
     page.wait_for_function("id => !document.getElementById(id).hasAttribute('aria-busy')", arg=demo_id, timeout=90_000)
 
 
+@pytest.mark.parametrize("width", [1280, 390])  # a phone gets the demos' phone layouts
 @pytest.mark.parametrize("path", [p for p in PAGES if p != "/authoring/"])
-def test_every_demo_on_the_page_runs_and_follows_a_control(page, server, path):
+def test_every_demo_on_the_page_runs_and_follows_a_control(page, server, path, width):
+    page.set_viewport_size({"width": width, "height": 900})
     page.add_init_script(RECORD)
     page.goto(server + path)
     demos = page.locator(".demo")

@@ -174,6 +174,18 @@ def book_demo_blocks() -> list:
     return [parse(block) for _, block in fenced_blocks("demo")]
 
 
+def book_layouts() -> list:
+    """Every demo block of the book in each of its layouts, as (spec, narrow)."""
+    import importlib
+
+    return [
+        (spec, narrow)
+        for spec in book_demo_blocks()
+        for narrow in (False, True)
+        if not narrow or hasattr(importlib.import_module(f"demos.{spec.demo}"), "NARROW_FIGSIZE")
+    ]
+
+
 def full_redraw(live: runner.LiveDemo) -> np.ndarray:
     """The figure drawn whole, animated artists included, as without blitting."""
     animated = live._animated()
@@ -188,8 +200,8 @@ def full_redraw(live: runner.LiveDemo) -> np.ndarray:
 
 def test_redrawing_only_the_animated_artists_gives_exactly_the_full_figure():
     checked = set()
-    for spec in book_demo_blocks():
-        live = runner.LiveDemo(spec.demo)
+    for spec, narrow in book_layouts():
+        live = runner.LiveDemo(spec.demo, narrow=narrow)
         live.run(spec.params)
         live.rgba()
         if not live._animated():
@@ -206,14 +218,14 @@ def test_redrawing_only_the_animated_artists_gives_exactly_the_full_figure():
                 live.run(params)
                 blitted = np.asarray(live.rgba()[0]).copy()
                 differ = (blitted != full_redraw(live)).any(axis=2).sum()
-                assert differ == 0, f"{spec.demo} with {params}: {differ} pixels differ from a full redraw"
+                assert differ == 0, f"{spec.demo} ({'narrow' if narrow else 'wide'}) with {params}: {differ} pixels differ from a full redraw"
     assert "dice" in checked
 
 
 def test_nothing_of_any_demo_runs_off_its_figure():
     # what matplotlib's bbox_inches="tight" would keep: every drawn label, title and text
-    for spec in book_demo_blocks():
-        live = runner.LiveDemo(spec.demo)
+    for spec, narrow in book_layouts():
+        live = runner.LiveDemo(spec.demo, narrow=narrow)
         live.run(spec.params)
         live.rgba()
         drawn = live.figure.get_tightbbox(live.canvas.get_renderer())  # inches
@@ -221,3 +233,23 @@ def test_nothing_of_any_demo_runs_off_its_figure():
         margin = 0.0  # a glyph flush with the edge is already clipped
         inside = drawn.x0 >= -margin and drawn.y0 >= -margin and drawn.x1 <= width + margin and drawn.y1 <= height + margin
         assert inside, f"{spec.demo}: drawn from {drawn.p0} to {drawn.p1} in, past the edge of its {width} x {height} in figure"
+
+
+def test_on_a_phone_a_demo_with_a_phone_layout_stacks_its_panels_and_reads_the_same():
+    wide, narrow = runner.LiveDemo("gen_vs_disc"), runner.LiveDemo("gen_vs_disc", narrow=True)
+    assert wide.run({}) == narrow.run({})
+    left, right = (ax.get_position() for ax in wide.figure.axes)
+    assert right.x0 > left.x1  # side by side
+    upper, lower = (ax.get_position() for ax in narrow.figure.axes)
+    assert lower.y1 < upper.y0  # one above the other
+    # drawn across the same 390 px of a phone, its text is almost twice as large
+    assert wide.figure.get_figwidth() / narrow.figure.get_figwidth() > 1.8
+
+
+def test_a_block_takes_its_phone_layout_when_the_screen_turns_narrow_and_back():
+    shapes = []
+    for narrow in (False, True, False):
+        frame = runner.start_block("turned-1", "gen_vs_disc", {}, 100, None, narrow)
+        shapes.append("tall" if frame["height"] > frame["width"] else "wide")
+    assert shapes == ["wide", "tall", "wide"]
+    runner.forget("turned-1")

@@ -54,13 +54,24 @@ class _Background(NamedTuple):
     pixels: Any  # Agg's copy of it; None when nothing is animated
 
 
+def figure_size(module: types.ModuleType, narrow: bool = False) -> tuple[float, float]:
+    """A demo's figure size in inches: FIGSIZE, or on a phone its NARROW_FIGSIZE if it has one.
+
+    A demo's draw sees the size it gets and lays its panels out to suit,
+    e.g. one above the other in a figure taller than it is wide.
+    """
+    if narrow and hasattr(module, "NARROW_FIGSIZE"):
+        return module.NARROW_FIGSIZE
+    return getattr(module, "FIGSIZE", DEFAULT_FIGSIZE)
+
+
 class LiveDemo:
     """One demo block's figure, kept between runs so updates are cheap."""
 
-    def __init__(self, demo: str, dpi: float = 100, source: str | None = None):
-        self.demo, self.source = demo, source
+    def __init__(self, demo: str, dpi: float = 100, source: str | None = None, narrow: bool = False):
+        self.demo, self.source, self.narrow = demo, source, narrow
         self.module = load_edited(demo, source) if source is not None else importlib.import_module(f"demos.{demo}")
-        self.figure = Figure(figsize=getattr(self.module, "FIGSIZE", DEFAULT_FIGSIZE), dpi=dpi)
+        self.figure = Figure(figsize=figure_size(self.module, narrow), dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
         self._update: Callable[[Any], None] | None = None
         self._background: _Background | None = None
@@ -185,16 +196,17 @@ _blocks: dict[str, LiveDemo] = {}
 _runs: dict[str, Iterator[str]] = {}
 
 
-def start_block(block: str, demo: str, params: dict, dpi: float, source: str | None = None) -> dict:
+def start_block(block: str, demo: str, params: dict, dpi: float, source: str | None = None, narrow: bool = False) -> dict:
     """Start a run of one block's demo in the worker and return its first frame.
 
-    source, when given, is the reader's edited version of the demo's module.
-    The block's figure is kept, so the next run only updates its artists.
+    source, when given, is the reader's edited version of the demo's module;
+    narrow asks for the demo's phone layout. The block's figure is kept, so
+    the next run only updates its artists.
     """
     try:
         live = _blocks.get(block)
-        if live is None or (live.demo, live.source, live.figure.dpi) != (demo, source, dpi):
-            live = _blocks[block] = LiveDemo(demo, dpi, source)
+        if live is None or (live.demo, live.source, live.figure.dpi, live.narrow) != (demo, source, dpi, narrow):
+            live = _blocks[block] = LiveDemo(demo, dpi, source, narrow)
         _runs[block] = live.frames(params)
     except READER_ERRORS as error:  # the reader sees it; the page goes on
         return _failed(block, error)

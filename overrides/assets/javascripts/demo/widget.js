@@ -43,6 +43,9 @@ function showValue(form, control, value) {
   input.setAttribute("aria-valuetext", text)
 }
 
+/** Screens where a demo with a phone layout uses it (demo.css shows its static figure there too) */
+const NARROW_SCREEN = matchMedia("screen and (max-width: 30em)")
+
 /**
  * The dots per inch that draw the figure pixel for pixel at its width on screen
  * (rounded, so that small layout changes do not force a new figure)
@@ -138,7 +141,8 @@ export function mountDemo(el, workerURL) {
 
   // The first live run uses the exact defaults of the build; controls then change them one by one
   const values = Object.fromEntries(config.controls.map(c => [c.name, c.value]))
-  const resolution = () => resolutionFor(plot, config.inches)
+  const narrow = () => NARROW_SCREEN.matches && "narrow" in config.inches
+  const resolution = () => resolutionFor(plot, config.inches[narrow() ? "narrow" : "wide"])
 
   /** Paint a result: figure, readout, printed text, or the traceback */
   function show(result) {
@@ -172,7 +176,7 @@ export function mountDemo(el, workerURL) {
     else slow = setTimeout(() => { stopButton.hidden = false }, 1000)
     const dpi = resolution()
     let start = performance.now()
-    running = runDemo({ block, demo: config.demo, params: { ...values }, dpi, source: code.source() }, frame => {
+    running = runDemo({ block, demo: config.demo, params: { ...values }, dpi, narrow: narrow(), source: code.source() }, frame => {
       show(frame)
       // Announce each repaint (the benchmark times it; nothing else needs it)
       el.dispatchEvent(new CustomEvent("demo:shown", { bubbles: true, detail: { ms: performance.now() - start, error: frame.error } }))
@@ -269,7 +273,12 @@ export function mountDemo(el, workerURL) {
   el.addEventListener("pointerdown", activate, { once: true })
   el.addEventListener("focusin", activate, { once: true })
 
+  // A phone turned sideways (or a window resized) past the threshold switches layout
+  const relayout = () => { if (started && !runButton && "narrow" in config.inches) update() }
+  NARROW_SCREEN.addEventListener("change", relayout)
+
   return () => {
+    NARROW_SCREEN.removeEventListener("change", relayout)
     observer.disconnect()
     for (const unmount of pads) unmount()
     forgetDemo(block)

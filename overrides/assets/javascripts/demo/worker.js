@@ -206,10 +206,10 @@ async function toMessage(frame) {
 const breathe = () => new Promise(resolve => setTimeout(resolve, 0))
 
 /** Run one demo, posting every frame it yields; the last message is final */
-async function run({ id, block, demo, params, dpi, source }) {
+async function run({ id, block, demo, params, dpi, source, narrow }) {
   beginRun()
   const args = pyodide.toPy(params)
-  let frame = python.start_block(block, demo, args, dpi, source ?? null)
+  let frame = python.start_block(block, demo, args, dpi, source ?? null, Boolean(narrow))
   args.destroy()
   while (frame) {
     const message = await toMessage(frame)
