@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 FIGSIZE = (6.4, 3.8)
+NARROW_FIGSIZE = (4.0, 4.8)  # on a phone: narrower, so its text reads at phone size
 # Nine house prices in k€; the last is the outlier set by the reader.
 PRICES = np.array([150.0, 185.0, 190.0, 230.0, 240.0, 265.0, 300.0, 310.0, 0.0])
 STEP = 0.1  # spacing (k€) of the candidate constants c
@@ -75,6 +76,7 @@ def describe(k: Constants) -> str:
 
 def draw(k: Constants, fig):
     """Prices on a number line above, both loss curves below; return an updater."""
+    narrow = fig.get_figheight() > fig.get_figwidth()  # a phone's figure: title on two lines, legend in one column
     grid = fig.add_gridspec(2, 1, height_ratios=(1, 3.2))
     ax_pts = fig.add_subplot(grid[0])
     ax = fig.add_subplot(grid[1], sharex=ax_pts)
@@ -86,7 +88,7 @@ def draw(k: Constants, fig):
     mean_mark = ax_pts.axvline(k.mean, color=L2_COLOUR, linewidth=2, label="mean")
     median_mark = ax_pts.axvline(k.median, color=L1_COLOUR, linewidth=2, linestyle="--", label="median")
     ax_pts.set_yticks([])
-    ax_pts.set_title("prices (k€) of nine houses; the diamond is the outlier", fontsize=10)
+    ax_pts.set_title("prices (k€) of nine houses;" + ("\n" if narrow else " ") + "the diamond is the outlier", fontsize=10)
     ax_pts.tick_params(labelbottom=False)
 
     (l2_line,) = ax.plot(k.c, k.l2, color=L2_COLOUR, linewidth=2, label="L2: mean squared error")
@@ -96,7 +98,7 @@ def draw(k: Constants, fig):
     ax.set_xlabel("constant guess c (k€)")
     ax.set_ylabel("L2 loss (k€²)", color=L2_COLOUR)
     ax2.set_ylabel("L1 loss (k€)", color=L1_COLOUR)
-    ax.legend(handles=[l2_line, l1_line, mean_mark, median_mark], loc="upper center", frameon=False, fontsize=8, ncol=2)
+    ax.legend(handles=[l2_line, l1_line, mean_mark, median_mark], loc="upper center", frameon=False, fontsize=8, ncol=1 if narrow else 2)
 
     def update(k: Constants) -> None:
         dots.set_offsets(np.c_[k.prices[:-1], np.zeros(len(k.prices) - 1)])

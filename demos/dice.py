@@ -11,6 +11,7 @@ import numpy as np
 
 FACES = np.arange(1, 7)
 FIGSIZE = (6.4, 3.6)
+NARROW_FIGSIZE = (3.8, 3.6)  # on a phone: narrower, so its text reads at phone size
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ FRAME_TIMES = (0.0, 0.25, 0.5, 0.75, 1.0)
 N_SAMPLES = 16
 DEFAULT_WEIGHTS = "digits_fm.npz"
 FIGSIZE = (6.4, 5.0)
+NARROW_FIGSIZE = (3.9, 5.1)  # on a phone: the strip's tiles closer together
 
 
 # The model ------------------------------------------------------------------------
@@ -196,7 +197,8 @@ def draw(result: DigitsResult, fig):
     """A 4 x 4 grid of generated digits and, below, the first one (framed)
     emerging from noise. Returns an updater."""
     width, height = fig.get_size_inches()
-    size, gap = 0.74, 0.05  # grid tiles, in inches
+    tall = height > width
+    size, gap = (0.8 if tall else 0.74), 0.05  # grid tiles, in inches
     left = (width - 4 * size - 3 * gap) / 2
     top = height - 0.4
     tiles = []
@@ -204,7 +206,7 @@ def draw(result: DigitsResult, fig):
         row, col = divmod(i, 4)
         bottom = top - (row + 1) * size - row * gap
         tiles.append(_tile(fig, left + col * (size + gap), bottom, size, result.images[i], i == 0)[1])
-    strip_size, strip_gap = 0.72, 0.3
+    strip_size, strip_gap = (0.62, 0.14) if tall else (0.72, 0.3)  # a phone's width holds five small tiles
     strip_left = (width - 5 * strip_size - 4 * strip_gap) / 2
     strip = []
     for j, t in enumerate(FRAME_TIMES):

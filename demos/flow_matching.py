@@ -30,6 +30,7 @@ POINT_JITTER = 0.1  # standard deviation around each typed point
 RING_RADIUS, RING_SIGMA, RING_MODES = 2.0, 0.1, 8
 LIM = 3.2  # half-width of the square every panel shows
 FIGSIZE = (7.2, 6.6)
+NARROW_FIGSIZE = (3.9, 4.9)  # on a phone: the same four panels, titles on two lines
 
 # Default training recipe: see `compute` and the tests that hold it to account.
 DEFAULT_WIDTH, DEFAULT_DEPTH = 32, 3
@@ -608,6 +609,8 @@ def draw(result: FlowResult, fig):
     paths, the learned field at one time, the training loss. Returns an updater."""
     from matplotlib.collections import LineCollection
 
+    # Four panels on a phone are each narrower than a title's one line
+    line_break = "\n" if fig.get_figheight() > fig.get_figwidth() else " "
     axes = fig.subplots(2, 2)
     ax_t, ax_s, ax_v, ax_l = axes.ravel()
     _square(ax_t, "target samples")
@@ -627,7 +630,7 @@ def draw(result: FlowResult, fig):
     (raw,) = ax_l.plot([], [], color=TARGET_COLOUR, linewidth=0.5, alpha=0.6)
     (mean,) = ax_l.plot([], [], color=SAMPLE_COLOUR, linewidth=1.5, label="running mean")
     ax_l.set_xlabel("training step", fontsize=9)
-    ax_l.set_title(r"loss $|u^\theta_t(x_t) - (x_1 - x_0)|^2$", fontsize=10)
+    ax_l.set_title(f"loss{line_break}$|u^\\theta_t(x_t) - (x_1 - x_0)|^2$", fontsize=10)
     ax_l.tick_params(labelsize=8)
     progress = ax_l.text(0.97, 0.95, "", transform=ax_l.transAxes, ha="right", va="top", fontsize=8)
 
@@ -636,10 +639,10 @@ def draw(result: FlowResult, fig):
         dots_s.set_offsets(result.samples)
         lines.set_segments(list(np.swapaxes(result.paths, 0, 1)))
         starts.set_offsets(result.paths[0])
-        title_s.set_text(f"generated, {result.euler_steps} {_METHOD_NAME[result.method]} steps")
+        title_s.set_text(f"generated,{line_break}{result.euler_steps} {_METHOD_NAME[result.method]} steps")
         dots_v.set_offsets(result.at_t)
         arrows.set_UVC(result.grid[2], result.grid[3])
-        title_v.set_text(f"learned velocity at t = {result.arrow_t:.2f}")
+        title_v.set_text(f"learned velocity{line_break}at t = {result.arrow_t:.2f}")
         steps = np.arange(1, len(result.losses) + 1)
         raw.set_data(steps, result.losses)
         mean.set_data(steps, smoothed(result.losses))
@@ -651,7 +654,7 @@ def draw(result: FlowResult, fig):
             pad = 0.15 * (hi - lo) + 1e-3
             ax_l.set_xlim(0, max(len(steps), result.planned, 10))
             ax_l.set_ylim(lo - pad, hi + pad)
-        progress.set_text(f"training: step {result.steps:,} of {result.planned:,}" if result.training else "")
+        progress.set_text(f"training:{line_break}step {result.steps:,} of {result.planned:,}" if result.training else "")
 
     update(result)
     fig.tight_layout()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 FIGSIZE = (7.2, 4.2)
+NARROW_FIGSIZE = (3.8, 7.5)  # on a phone: the histogram above the panels over training
 MODES = np.array([-3.0, 0.0, 3.0])  # centres of the three real modes
 MODE_STD = 0.5  # standard deviation of each mode
 HIDDEN = 16  # hidden units of each network
@@ -226,10 +227,17 @@ def _heat(run: Training) -> np.ndarray:
 
 def draw(run: Training, fig):
     """Final histogram, samples over training, and both losses; return an updater."""
-    grid = fig.add_gridspec(2, 2, width_ratios=(1, 1.25), height_ratios=(1.15, 1))
-    ax_hist = fig.add_subplot(grid[:, 0])
-    ax_heat = fig.add_subplot(grid[0, 1])
-    ax_loss = fig.add_subplot(grid[1, 1])
+    if fig.get_figheight() > fig.get_figwidth():  # a phone's figure: one column, histogram on top
+        grid = fig.add_gridspec(2, 1, height_ratios=(1.3, 2.15))
+        over_training = grid[1].subgridspec(2, 1, height_ratios=(1.15, 1), hspace=0.1)
+        ax_hist = fig.add_subplot(grid[0])
+        ax_heat = fig.add_subplot(over_training[0])
+        ax_loss = fig.add_subplot(over_training[1])
+    else:
+        grid = fig.add_gridspec(2, 2, width_ratios=(1, 1.25), height_ratios=(1.15, 1))
+        ax_hist = fig.add_subplot(grid[:, 0])
+        ax_heat = fig.add_subplot(grid[0, 1])
+        ax_loss = fig.add_subplot(grid[1, 1])
 
     xs = np.linspace(*X_RANGE, 400)
     edges = np.linspace(*X_RANGE, N_BINS + 1)

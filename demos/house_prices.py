@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 FIGSIZE = (7.2, 3.4)
+NARROW_FIGSIZE = (3.8, 6.4)  # on a phone: one panel above the other
 # Eleven houses: floor area in m² and price in thousands of euros. The last
 # one is the outlier; its price is a parameter.
 SIZES = np.array([55, 62, 70, 78, 85, 96, 104, 115, 128, 140, 90], dtype=float)
@@ -112,9 +113,10 @@ def describe(fit: Fit) -> str:
 
 
 def draw(fit: Fit, fig):
-    """Houses and the fitted line on the left, the loss curve on the right; return an updater."""
-    ax = fig.add_subplot(1, 2, 1)
-    ax_loss = fig.add_subplot(1, 2, 2)
+    """Houses and the fitted line on the left (above, in a tall figure), the loss curve on the right; return an updater."""
+    rows, columns = (2, 1) if fig.get_figheight() > fig.get_figwidth() else (1, 2)
+    ax = fig.add_subplot(rows, columns, 1)
+    ax_loss = fig.add_subplot(rows, columns, 2)
     normal = np.arange(len(SIZES)) != OUTLIER
     ax.scatter(fit.sizes[normal], fit.prices[normal], color="#5c6bc0", s=25, zorder=3, label="houses")
     outlier = ax.scatter([fit.sizes[OUTLIER]], [fit.prices[OUTLIER]], color="#d81b60", marker="D", s=40, zorder=4, label="outlier (you set it)")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 FIGSIZE = (7.2, 3.8)
+NARROW_FIGSIZE = (3.9, 4.0)  # on a phone: the same panels, the samples in 4 rows of 3
 # The table: six images (rows of [[top-left, top-right], [bottom-left, bottom-right]])
 # and their probabilities. Every other 2x2 image has probability 0.
 TABLE = np.array(
@@ -29,7 +30,7 @@ TABLE = np.array(
 )
 NAMES = ("A", "B", "C", "D", "E", "F")
 PROBABILITIES = np.array([0.30, 0.10, 0.20, 0.15, 0.15, 0.10])
-SHOWN = 12  # sampled images drawn as pixel grids (3 rows of 4)
+SHOWN = 12  # sampled images drawn as pixel grids (3 rows of 4, or 4 of 3 on a phone)
 LEVELS = 256  # brightness values per channel in an 8-bit image
 EXACT_LIMIT = 1500  # up to this many numbers, count digits on the exact integer
 # (256**1500 has 3,613 digits, below Python's default 4,300-digit limit for str(int))
@@ -123,7 +124,8 @@ def _mosaic(images: np.ndarray, rows: int, cols: int) -> np.ndarray:
 
 def draw(s: ImageSamples, fig):
     """Sampled images left, frequencies against probabilities right; return an updater."""
-    grid = fig.add_gridspec(2, 2, width_ratios=(1.1, 1), height_ratios=(1, 2.2))
+    tall = fig.get_figheight() > fig.get_figwidth()
+    grid = fig.add_gridspec(2, 2, width_ratios=(1.3, 1) if tall else (1.1, 1), height_ratios=(1, 2.2))
     ax_img = fig.add_subplot(grid[:, 0])
     ax_table = fig.add_subplot(grid[0, 1])
     ax_bar = fig.add_subplot(grid[1, 1])
@@ -132,7 +134,7 @@ def draw(s: ImageSamples, fig):
     cmap = colormaps["gray"].copy()
     cmap.set_bad("#c5cae9")  # gaps between images, distinct from white pixels
 
-    rows, cols = 3, 4
+    rows, cols = (4, 3) if tall else (3, 4)  # a narrow panel: pixels wide enough for their values
     sampled = ax_img.imshow(_mosaic(s.images, rows, cols), cmap=cmap, vmin=0, vmax=255, interpolation="nearest")
     labels = []
     for k in range(rows * cols):
@@ -157,8 +159,12 @@ def draw(s: ImageSamples, fig):
     ax_bar.set_xlim(-0.5, len(TABLE) - 0.5)
     ax_bar.set_ylim(0, 0.6)
     ax_bar.set_ylabel("share", fontsize=9)
-    ax_bar.legend(loc="upper right", frameon=False, fontsize=8)
+    if tall:  # a narrow panel's legend spans it: above the bars, it never hides one
+        ax_bar.legend(loc="lower right", bbox_to_anchor=(1, 1), frameon=False, fontsize=8)
+    else:
+        ax_bar.legend(loc="upper right", frameon=False, fontsize=8)
     count = fig.text(0.02, 0.02, "", fontsize=9, ha="left", va="bottom")
+    count_break = "\n" if tall else " "  # for large images the line is wider than a phone
     # What the controls change, with what is drawn over it (the probability line,
     # legend and frame over the bars); the rest is drawn once ("Sliders that keep up")
     on_bars = (*bars, *ax_bar.lines, ax_bar.get_legend(), *ax_bar.spines.values())
@@ -183,10 +189,10 @@ def draw(s: ImageSamples, fig):
             bar.set_height(h)
         ax_bar.set_ylim(0, max(0.45, np.ceil(12 * float(s.frequencies.max())) / 10))  # in steps: the axis holds still
         count.set_text(
-            f"{s.width}×{s.height}×{s.channels} images: 256$^{{{s.numbers_per_image:,}}}$ possible, "
+            f"{s.width}×{s.height}×{s.channels} images: 256$^{{{s.numbers_per_image:,}}}$ possible,{count_break}"
             f"a {s.digits:,}-digit number"
         )
 
     update(s)
-    fig.tight_layout(pad=0.6, rect=(0, 0.07, 1, 1))
+    fig.tight_layout(pad=0.6, rect=(0, 0.1 if tall else 0.07, 1, 1))
     return update

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 FIGSIZE = (7.2, 3.2)
+NARROW_FIGSIZE = (3.8, 7.5)  # on a phone: the three panels one above the other
 N_BINS = 50
 Z_RANGE = (-4.0, 4.0)
 
@@ -94,10 +95,11 @@ def _hist(values: np.ndarray, lo: float, hi: float) -> tuple[np.ndarray, np.ndar
 
 
 def draw(p: Pushed, fig):
-    """Input histogram, the map's graph, output histogram; return an updater."""
-    ax_z = fig.add_subplot(1, 3, 1)
-    ax_f = fig.add_subplot(1, 3, 2)
-    ax_x = fig.add_subplot(1, 3, 3)
+    """Input histogram, the map's graph, output histogram (top to bottom, in a tall figure); return an updater."""
+    rows, columns = (3, 1) if fig.get_figheight() > fig.get_figwidth() else (1, 3)
+    ax_z = fig.add_subplot(rows, columns, 1)
+    ax_f = fig.add_subplot(rows, columns, 2)
+    ax_x = fig.add_subplot(rows, columns, 3)
 
     hz, ez = _hist(p.z, *Z_RANGE)
     ax_z.bar(ez[:-1], hz, width=ez[1] - ez[0], align="edge", color="#9e9e9e")

@@ -22,6 +22,7 @@ import numpy as np
 from matplotlib.ticker import LogLocator, NullLocator
 
 FIGSIZE = (7.2, 3.6)
+NARROW_FIGSIZE = (3.8, 7.0)  # on a phone: cost above error
 
 DIMENSIONS = np.arange(1, 11, dtype=np.int64)
 BOX = 6.0  # the grid and the uniform proposal live in [-BOX, BOX]^d
@@ -203,8 +204,9 @@ def _floor(values: np.ndarray) -> np.ndarray:
 
 
 def draw(est: Estimates, fig):
-    """Left: cost against dimension. Right: relative error against dimension."""
-    cost_ax, err_ax = fig.subplots(1, 2)
+    """Left (above, in a tall figure): cost against dimension. Right (below): relative error against dimension."""
+    tall = fig.get_figheight() > fig.get_figwidth()
+    cost_ax, err_ax = fig.subplots(2, 1) if tall else fig.subplots(1, 2)
     (grid_line,) = cost_ax.plot(DIMENSIONS, est.grid_cost, color=INDIGO, linewidth=1.2, label="grid: $k^d$")
     grid_done = cost_ax.scatter([], [], s=22, color=INDIGO, zorder=3, label="grid, computed")
     grid_skip = cost_ax.scatter([], [], s=22, facecolors="white", edgecolors=INDIGO, zorder=3, label="grid, too large here")
@@ -257,5 +259,8 @@ def draw(est: Estimates, fig):
             mark.set_xdata([e.dimension, e.dimension])
 
     update(est)
-    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.14, top=0.9, wspace=0.32)
+    if tall:
+        fig.subplots_adjust(left=0.19, right=0.96, bottom=0.07, top=0.95, hspace=0.3)
+    else:
+        fig.subplots_adjust(left=0.09, right=0.98, bottom=0.14, top=0.9, wspace=0.32)
     return update

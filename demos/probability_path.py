@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 FIGSIZE = (6.8, 3.8)
+NARROW_FIGSIZE = (3.9, 4.9)  # on a phone; the 2-D legend goes below the plane
 
 TARGETS = ("bimodal 1-D", "two moons", "checkerboard")
 
@@ -168,9 +169,15 @@ def draw(path: PathSample, fig):
     return update
 
 
+def _is_tall(fig) -> bool:
+    """A phone's figure: taller than wide, it gets a layout of its own."""
+    return fig.get_figheight() > fig.get_figwidth()
+
+
 def _draw_1d(path: PathSample, fig):
     """Left: straight trajectories in the (t, x) plane. Right: histogram of x_t."""
-    grid = fig.add_gridspec(1, 2, width_ratios=(2.2, 1), wspace=0.06)
+    tall = _is_tall(fig)
+    grid = fig.add_gridspec(1, 2, width_ratios=(2.2, 1), wspace=0.16 if tall else 0.06)
     ax = fig.add_subplot(grid[0])
     side = fig.add_subplot(grid[1], sharey=ax)
     lines = LineCollection([], colors=GREY, linewidths=0.6, alpha=0.35)
@@ -182,6 +189,7 @@ def _draw_1d(path: PathSample, fig):
     ax.set_xlabel("time $t$ (0 = noise, 1 = data)")
     ax.set_ylabel("$x$")
     title = ax.set_title("", fontsize=10)
+    title_break = "\n" if tall else " "  # in a tall figure the title is wider than the panel
 
     width = BINS_1D[1] - BINS_1D[0]
     bars = side.barh(BINS_1D[:-1], np.zeros(len(BINS_1D) - 1), height=width, align="edge", color=INDIGO, alpha=0.55)
@@ -208,7 +216,7 @@ def _draw_1d(path: PathSample, fig):
         for bar, h in zip(bars, counts / (len(p.xt) * width)):
             bar.set_width(h)
         curve.set_data(bimodal_path_density(xs, p.t), xs)
-        title.set_text(f"pairs $x_0 \\to x_1$ and the points $x_t$ at $t$ = {p.t:.2f}")
+        title.set_text(f"pairs $x_0 \\to x_1$ and{title_break}the points $x_t$ at $t$ = {p.t:.2f}")
 
     # What changes with t, and what is drawn over it (the side panel's whole
     # content, both frames), is redrawn on each change; the rest is kept
@@ -216,12 +224,16 @@ def _draw_1d(path: PathSample, fig):
     for artist in (lines, now, dots, title, *ax.spines.values(), *side.patches, *side.lines, side.get_legend(), *side.spines.values()):
         artist.set_animated(True)
     update(path)
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9)
+    if tall:
+        fig.subplots_adjust(left=0.14, right=0.97, bottom=0.1, top=0.89)
+    else:
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9)
     return update
 
 
 def _draw_2d(path: PathSample, fig):
     """One plane: faint segments x_0 -> x_1, the target's samples, the points x_t."""
+    tall = _is_tall(fig)
     ax = fig.add_subplot()
     lines = LineCollection([], colors=GREY, linewidths=0.6, alpha=0.45, label="pairs $x_0 \\to x_1$")
     ax.add_collection(lines)
@@ -232,7 +244,10 @@ def _draw_2d(path: PathSample, fig):
     ax.set_aspect("equal")
     ax.set_xlabel("$x^{(1)}$")
     ax.set_ylabel("$x^{(2)}$")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.04, 1.0), frameon=False, fontsize=9)
+    if tall:  # no room beside the plane: the legend goes below it
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False, fontsize=9)
+    else:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.04, 1.0), frameon=False, fontsize=9)
     title = ax.set_title("", fontsize=10)
 
     def update(p: PathSample) -> None:
@@ -245,5 +260,8 @@ def _draw_2d(path: PathSample, fig):
     for artist in (lines, ends, dots, title, *ax.spines.values()):  # redrawn on each change, as in 1-D
         artist.set_animated(True)
     update(path)
-    fig.subplots_adjust(left=0.1, right=0.7, bottom=0.13, top=0.9)
+    if tall:
+        fig.subplots_adjust(left=0.14, right=0.97, bottom=0.25, top=0.93)
+    else:
+        fig.subplots_adjust(left=0.1, right=0.7, bottom=0.13, top=0.9)
     return update

@@ -29,6 +29,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 FIGSIZE = (6.8, 4.4)
+NARROW_FIGSIZE = (3.9, 5.2)  # on a phone: the key below the plane
 
 N_STEPS = 100  # Euler steps for the whole way from t = 0 to t = 1
 TRAIL_STEPS = 12  # a particle's trail covers its last 12 steps (0.12 in time)
@@ -36,6 +37,13 @@ LIMIT = 4.5
 ARROWS = np.linspace(-4.0, 4.0, 17)
 PIXELS = np.linspace(-LIMIT, LIMIT, 81)
 ARROW_TIME = 0.1  # an arrow is as long as the way travelled in 0.1 time units
+
+# What the picture shows, beside it (or below it, on a phone)
+KEY = (
+    "arrows: velocity $u_t(x)$;\nan arrow's length is the way\ntravelled in 0.1 time units",
+    "shading: density of $p_t$",
+    "orange: particles from $N(0, I)$\nmoved along the arrows,\nwith their last 12 steps",
+)
 
 INDIGO = "#283593"
 ORANGE = "#e65100"
@@ -207,6 +215,7 @@ def describe(field: FieldAtTime) -> str:
 
 def draw(field: FieldAtTime, fig):
     """Shade p_t, draw the arrows and the particles with trails; return an updater."""
+    tall = fig.get_figheight() > fig.get_figwidth()
     ax = fig.add_subplot()
     image = ax.imshow(
         field.density, extent=(-LIMIT, LIMIT, -LIMIT, LIMIT), origin="lower", cmap="Blues", interpolation="bilinear", zorder=0
@@ -232,13 +241,12 @@ def draw(field: FieldAtTime, fig):
     # legend text) is drawn once and kept (see "Sliders that keep up" in the authoring guide)
     for artist in (image, arrows, trails, dots, *ax.spines.values(), title):
         artist.set_animated(True)
-    fig.text(
-        0.69, 0.5,
-        "arrows: velocity $u_t(x)$;\nan arrow's length is the way\ntravelled in 0.1 time units\n\n"
-        "shading: density of $p_t$\n\n"
-        "orange: particles from $N(0, I)$\nmoved along the arrows,\nwith their last 12 steps",
-        ha="left", va="center", fontsize=8.5, color="#37474f", linespacing=1.4,
-    )
+    key = dict(ha="left", fontsize=8.5, color="#37474f", linespacing=1.4)
+    if tall:  # no room beside the plane: the key goes below it, in two columns
+        fig.text(0.03, 0.2, "\n\n".join(KEY[:2]), va="top", **key)
+        fig.text(0.5, 0.2, KEY[2], va="top", **key)
+    else:
+        fig.text(0.69, 0.5, "\n\n".join(KEY), va="center", **key)
 
     def update(f: FieldAtTime) -> None:
         image.set_data(f.density)
@@ -249,5 +257,8 @@ def draw(field: FieldAtTime, fig):
         title.set_text(f"{f.target}: velocity field at $t$ = {f.t:.2f}")
 
     update(field)
-    fig.subplots_adjust(left=0.04, right=0.72, bottom=0.11, top=0.93)
+    if tall:
+        fig.subplots_adjust(left=0.15, right=0.98, bottom=0.3, top=0.94)
+    else:
+        fig.subplots_adjust(left=0.04, right=0.72, bottom=0.11, top=0.93)
     return update
