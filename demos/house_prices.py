@@ -141,7 +141,7 @@ def draw(fit: Fit, fig):
         line.set_data(xs, fit.predict(xs) if finite else [np.nan, np.nan])
         segments = [np.array([[s, p], [s, q]]) for s, p, q in zip(fit.sizes, fit.prices, predicted)] if finite else []
         residuals.set_segments(segments)
-        ax.set_ylim(0, max(450.0, 1.1 * fit.prices.max()))
+        ax.set_ylim(0, max(450.0, 1.35 * fit.prices.max()))  # headroom: the legend sits above the highest house
         shown = fit.losses[np.isfinite(fit.losses)]
         steps = np.arange(len(shown))
         curve.set_data(steps, shown)
