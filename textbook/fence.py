@@ -48,13 +48,13 @@ def format(source: str, language: str, css_class: str, options: dict, md: Markdo
     md.demo_count = index
     block = f"{spec.demo}-{index}"
     try:
-        wide = LiveDemo(spec.demo)
-        text = wide.run(spec.params)
-        figures = [(wide, wide.svg(salt=block))]
-        if hasattr(wide.module, "NARROW_FIGSIZE"):  # the phone layout, shown on narrow screens
+        live = LiveDemo(spec.demo)
+        text = live.run(spec.params)
+        figures = {"wide": (live.figure.get_figwidth(), live.svg(salt=block))}
+        if hasattr(live.module, "NARROW_FIGSIZE"):  # the phone layout, shown on narrow screens
             narrow = LiveDemo(spec.demo, narrow=True)
             narrow.run(spec.params)
-            figures.append((narrow, narrow.svg(salt=f"{block}-narrow")))
+            figures["narrow"] = (narrow.figure.get_figwidth(), narrow.svg(salt=f"{block}-narrow"))
     except Exception as error:
         raise DemoBlockError(
             f"{where}demo '{spec.demo}' raised while rendering its default figure:\n{format_error(error)}"
@@ -62,24 +62,22 @@ def format(source: str, language: str, css_class: str, options: dict, md: Markdo
     return render(spec, block, figures, text, md)
 
 
-def _static_figure(live: LiveDemo, svg: str, variants: int) -> str:
-    """A static figure; with a phone layout beside it, marked for the stylesheet to pick one."""
-    if variants == 1:
-        return svg
-    return svg.replace("<svg ", f'<svg class="demo__{"narrow" if live.narrow else "wide"}" ', 1)
+def render(spec: DemoSpec, block: str, figures: dict[str, tuple[float, str]], text: str, md: Markdown) -> str:
+    """The block's HTML; it reads and prints without JavaScript.
 
-
-def render(spec: DemoSpec, block: str, figures: list[tuple[LiveDemo, str]], text: str, md: Markdown) -> str:
-    """The block's HTML; it reads and prints without JavaScript."""
-    inches = {("narrow" if live.narrow else "wide"): live.figure.get_figwidth() for live, _ in figures}
+    figures: each layout's ("wide", and "narrow" for phones) width in inches and static SVG.
+    """
     config = {
         "demo": spec.demo,
         "block": block,
         "controls": [c.to_json() for c in spec.controls],
         "stream": spec.stream,
-        "inches": inches,  # each layout's width, to render it pixel for pixel
+        "inches": {layout: inches for layout, (inches, _) in figures.items()},  # to render pixel for pixel
     }
-    svg = "".join(_static_figure(live, svg, len(figures)) for live, svg in figures)
+    if len(figures) == 1:
+        svg = figures["wide"][1]
+    else:  # marked for the stylesheet, which shows one
+        svg = "".join(svg.replace("<svg ", f'<svg class="demo__{layout}" ', 1) for layout, (_, svg) in figures.items())
     caption = _inline_markdown(md, spec.caption) if spec.caption else ""
     controls = "".join(_control_html(block, c, spec.params) for c in spec.controls) + _actions_html(spec)
     label = html.escape(text or f"Figure of the {spec.demo} demo")
