@@ -184,6 +184,7 @@ def _draw_1d(path: PathSample, fig):
     ax.add_collection(lines)
     now = ax.axvline(path.t, color=ORANGE, linewidth=1.2)
     dots = ax.scatter([], [], s=7, color=INDIGO, zorder=3)
+    dots.set_rasterized(True)  # hundreds of dots weigh less in the static SVG as pixels
     ax.set_xlim(0, 1)
     ax.set_ylim(-LIMIT_1D, LIMIT_1D)
     ax.set_xlabel("time $t$ (0 = noise, 1 = data)")
@@ -239,6 +240,8 @@ def _draw_2d(path: PathSample, fig):
     ax.add_collection(lines)
     ends = ax.scatter([], [], s=5, color=ORANGE, alpha=0.35, label="target samples $x_1$")
     dots = ax.scatter([], [], s=8, color=INDIGO, zorder=3, label="$x_t$")
+    for cloud in (ends, dots):  # lighter in the static SVG as pixels, as in 1-D
+        cloud.set_rasterized(True)
     ax.set_xlim(-LIMIT_2D, LIMIT_2D)
     ax.set_ylim(-LIMIT_2D, LIMIT_2D)
     ax.set_aspect("equal")

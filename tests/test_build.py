@@ -44,6 +44,15 @@ def test_the_book_builds_strictly_with_a_static_figure_in_every_demo(built_site)
     assert demos >= 2
 
 
+def test_every_static_figure_is_light_enough_to_be_part_of_its_page(built_site):
+    for page in built_site.rglob("index.html"):
+        for svg in re.findall(r"<svg.*?</svg>", page.read_text(), re.S):
+            assert len(svg) <= 200_000, (
+                f"{page.parent.name}: a static figure of {len(svg) // 1000} KB; rasterize its "
+                "densest artists (see 'Figures with thousands of points' in the authoring guide)"
+            )
+
+
 def test_search_indexes_the_prose_but_not_the_demos_figures_readouts_or_code(built_site):
     index = json.loads((built_site / "search" / "search_index.json").read_text())
     text = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("part1/sampling/"))
