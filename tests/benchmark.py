@@ -2,7 +2,8 @@
 
     ./book.sh bench [--runs 3] [--updates 20] [--all-demos]
 
-Prints, on a cold browser profile each run: time from navigation to runtime
+Prints, on a cold browser profile each run (a new browser, given time to
+finish starting up before it opens the page): time from navigation to runtime
 ready and to the first live figure (and to it again on a second visit, with
 the browser's caches warm), slider update times (median and p95),
 bytes a chapter page transfers before any demo runs, how long Stop takes to
@@ -16,6 +17,7 @@ This is a script, not a test: timings vary with the machine and its load.
 from __future__ import annotations
 
 import argparse
+import os
 import gzip
 import statistics
 import sys
@@ -65,13 +67,41 @@ def shown(page, demo_id: str, count: int) -> dict:
     return page.evaluate("([id, n]) => window.__shown.filter(e => e.id === id)[n - 1]", [demo_id, count])
 
 
+def browser_cpu_ms() -> int:
+    """CPU time Chromium's processes have used so far (Linux: from /proc)."""
+    total = 0
+    for process in Path("/proc").glob("[0-9]*"):
+        try:
+            if Path((process / "cmdline").read_bytes().split(b"\0")[0].decode()).name != "chromium":
+                continue
+            fields = (process / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process has just ended
+            continue
+        total += (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")  # user + system
+    return total
+
+
+def settle(most: float = 10.0) -> None:
+    """Wait for a freshly launched browser to finish starting up: it works
+    for about a second of CPU at first (its own pages, such as the omnibox's),
+    which a reader's running browser has long done before they open the book."""
+    deadline, used = time.monotonic() + most, browser_cpu_ms()
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        used, before = browser_cpu_ms(), used
+        if used - before < 30:  # idle: under 6% of one core
+            return
+
+
 def visit(playwright, profile: str):
-    """A browser on a profile folder (kept between visits) and a tab that records repaints."""
+    """A browser on a profile folder (kept between visits), started up, and
+    a tab that records repaints."""
     context = playwright.chromium.launch_persistent_context(
         profile, executable_path=CHROMIUM, args=CHROMIUM_FLAGS, viewport={"width": 1280, "height": 900}
     )
     page = context.new_page()
     page.add_init_script(RECORD)
+    settle()
     return context, page
 
 
