@@ -274,7 +274,8 @@ def draw(run: Training, fig):
         top = real_density(xs).max()
         for bar, h in zip(bars, density):
             bar.set_height(h)
-        ax_hist.set_ylim(0, 1.15 * max(top, min(density.max(), 4 * top)))
+        # headroom: a collapsed G's one tall bar stays below the legend
+        ax_hist.set_ylim(0, 1.3 * max(top, min(density.max(), 4 * top)))
         title.set_text(f"after training: {run.verdict}")
         image.set_data(_heat(run))
         image.set_extent((0, run.steps, *X_RANGE))

@@ -214,8 +214,8 @@ def draw(est: Estimates, fig):
         DIMENSIONS, np.full(len(DIMENSIONS), est.n_samples),
         color=ORANGE, marker="o", markersize=3, linewidth=1.2, label="Monte Carlo: $n$",
     )
-    cost_ax.axhline(MAX_GRID_POINTS, color=GREY, linestyle=":", linewidth=1)
-    cost_ax.text(1.1, MAX_GRID_POINTS * 1.6, "limit of this page", color=GREY, fontsize=7.5)
+    # Named in the legend: a label on the line would sit on a grid point for some k
+    cost_ax.axhline(MAX_GRID_POINTS, color=GREY, linestyle=":", linewidth=1, label="limit of this page")
     cost_ax.set_yscale("log")
     cost_ax.set_xlabel("dimension $d$")
     cost_ax.set_ylabel("evaluations of $e^{-E(x)}$")
@@ -247,7 +247,10 @@ def draw(est: Estimates, fig):
         grid_skip.set_offsets(np.column_stack([DIMENSIONS[~done], e.grid_cost[~done]]))
         mc_line.set_ydata(np.full(len(DIMENSIONS), e.n_samples))
         top = max(e.grid_cost[-1], e.n_samples, MAX_GRID_POINTS)
-        cost_ax.set_ylim(1, top * 30)
+        # The legend fills the top third on the left: what is drawn there (the
+        # limit, n, the grid in few dimensions) must stay in the lower 60%
+        left = 3 * max(e.grid_cost[:4].max(), e.n_samples, MAX_GRID_POINTS)
+        cost_ax.set_ylim(1, max(top * 30, left ** (1 / 0.6)))
         cost_ax.set_title(f"cost: $k$ = {e.points_per_axis} points per axis, $n$ = {e.n_samples:,}", fontsize=10)
         grid_err.set_data(DIMENSIONS[done], _floor(e.grid_error[done]))
         mc_err.set_data(DIMENSIONS, _floor(e.mc_error))

@@ -263,6 +263,7 @@ def main() -> None:
         stops = stop_times(playwright, base)
         demos = all_demos(playwright, base) if args.all_demos else []
         server.shutdown()
+        server.server_close()  # free the port for the next server
         server = serve(site, port, _StaticHostHandler)
         weights = {path: page_weight(playwright, site, base, path) for path in chapter_pages()}
     server.shutdown()
