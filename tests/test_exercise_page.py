@@ -112,6 +112,19 @@ def test_a_runnable_listing_runs_the_readers_edit(page, server):
     page.wait_for_function("el => el.textContent === '42'", arg=output.element_handle(), timeout=30_000)
 
 
+def test_a_listing_can_import_a_compiled_module_no_demo_loads(page, server):
+    """Extension modules load when first imported; numpy.fft is one no demo uses."""
+    page.goto(server + SAMPLING)
+    listing = page.locator(".runnable").first
+    listing.scroll_into_view_if_needed()
+    listing.locator(".cm-content").wait_for()
+    type_code(page, listing, "import numpy as np\nprint(np.fft.rfft([1.0, 2.0, 3.0, 4.0])[0].real)\n")
+    listing.locator(".runnable__run").click()
+    output = listing.locator(".runnable__output")
+    page.wait_for_function("el => el.textContent === '10.0'", arg=output.element_handle(), timeout=90_000)
+    assert page.watch.errors == []
+
+
 def test_a_listing_that_never_ends_offers_stop_and_runs_again(page, server):
     page.goto(server + SAMPLING)
     listing = page.locator(".runnable").first
