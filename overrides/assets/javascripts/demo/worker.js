@@ -19,9 +19,9 @@ const SITE_PACKAGES = "/lib/python3.12/site-packages/"
 /** Share of the progress bar each start-up stage fills: its share of the time, as measured by tests/benchmark.py */
 const STAGES = [
   ["runtime", "Starting Python", 0.45],
-  ["packages", "Loading numpy and matplotlib", 0.25],
-  ["numpy", "Importing numpy", 0.1],
-  ["matplotlib", "Importing matplotlib", 0.2],
+  ["packages", "Loading numpy and matplotlib", 0.1],
+  ["numpy", "Importing numpy", 0.2],
+  ["matplotlib", "Importing matplotlib", 0.25],
 ]
 
 /** When each start-up stage began, in ms since the worker started (for the benchmark, with the worker's clock origin) */
