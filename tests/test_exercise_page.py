@@ -14,6 +14,15 @@ def first_exercise(page):
     return exercise
 
 
+def first_listing(page, server):
+    """The sampling page's first runnable listing, its editor ready."""
+    page.goto(server + SAMPLING)
+    listing = page.locator(".runnable").first
+    listing.scroll_into_view_if_needed()
+    listing.locator(".cm-content").wait_for()
+    return listing
+
+
 def type_code(page, exercise, code: str) -> None:
     exercise.locator(".cm-content").click()
     page.keyboard.press("Control+A")
@@ -100,10 +109,7 @@ def test_a_flood_of_printing_is_cut_short(page, server):
 
 
 def test_a_runnable_listing_runs_the_readers_edit(page, server):
-    page.goto(server + SAMPLING)
-    listing = page.locator(".runnable").first
-    listing.scroll_into_view_if_needed()
-    listing.locator(".cm-content").wait_for()
+    listing = first_listing(page, server)
     listing.locator(".runnable__run").click()
     output = listing.locator(".runnable__output")
     page.wait_for_function("el => el.textContent.includes('share of sixes')", arg=output.element_handle(), timeout=90_000)
@@ -114,10 +120,7 @@ def test_a_runnable_listing_runs_the_readers_edit(page, server):
 
 def test_a_listing_can_import_a_compiled_module_no_demo_loads(page, server):
     """Extension modules load when first imported; numpy.fft is one no demo uses."""
-    page.goto(server + SAMPLING)
-    listing = page.locator(".runnable").first
-    listing.scroll_into_view_if_needed()
-    listing.locator(".cm-content").wait_for()
+    listing = first_listing(page, server)
     type_code(page, listing, "import numpy as np\nprint(np.fft.rfft([1.0, 2.0, 3.0, 4.0])[0].real)\n")
     listing.locator(".runnable__run").click()
     output = listing.locator(".runnable__output")
@@ -126,10 +129,7 @@ def test_a_listing_can_import_a_compiled_module_no_demo_loads(page, server):
 
 
 def test_a_listing_that_never_ends_offers_stop_and_runs_again(page, server):
-    page.goto(server + SAMPLING)
-    listing = page.locator(".runnable").first
-    listing.scroll_into_view_if_needed()
-    listing.locator(".cm-content").wait_for()
+    listing = first_listing(page, server)
     type_code(page, listing, "while True:\npass\n")
     listing.locator(".runnable__run").click()
     output = listing.locator(".runnable__output")
