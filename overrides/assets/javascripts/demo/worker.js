@@ -82,7 +82,7 @@ async function writeFiles({ files, fetch: remote }) {
  * (textbook/pack.py): numpy, matplotlib, their dependencies, their bytecode.
  * Extension modules are loaded by the imports that need them, not as they are
  * written: Emscripten's preloading would load all 36 and, after each, look
- * through every symbol the runtime knows, 0.3 s more before the first figure.
+ * through every symbol the runtime knows: about 0.25 s more before the first figure.
  */
 function installPackages(buffer) {
   const bytes = new Uint8Array(buffer)
