@@ -17,8 +17,8 @@ This is a script, not a test: timings vary with the machine and its load.
 from __future__ import annotations
 
 import argparse
-import os
 import gzip
+import os
 import statistics
 import sys
 import tempfile
