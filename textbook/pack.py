@@ -4,7 +4,7 @@ Pyodide's ``loadPackage`` unzips every wheel with Python's zipfile inside
 WebAssembly: about 0.6 s of the worker's time for numpy, matplotlib and the
 rest. This pack is inflated natively instead, on a helper thread
 (``inflate.js``), and the worker writes its files straight into its file
-system, handing each extension module to the runtime to compile meanwhile.
+system; extension modules are loaded later, by the imports that need them.
 The pack is made from the verified wheels and the bytecode of
 ``pycache.zip``, less the files Python in a browser never reads (type stubs,
 C headers and libraries, test suites, f2py), and served gzipped.
