@@ -71,31 +71,42 @@ def test_a_good_block_builds(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "block, reason",
+    "block, line, reason",
     [
-        (GOOD_BLOCK.replace("demo: dice", "demo: no_such_demo"), "no demo module demos/no_such_demo.py"),
-        (GOOD_BLOCK.replace("value: 100", "value: 5000"), "default 5000 is outside its range [10, 1000]"),
-        (GOOD_BLOCK.replace("n_rolls:", "n_throws:"), "control 'n_throws' is not a parameter of demos.dice.compute"),
-        (GOOD_BLOCK.replace("demo: dice", "demo: dice\ncolour: red"), "unknown key(s) colour"),
-        (GOOD_BLOCK.replace("{min: 10", "{min: [10"), "not valid YAML"),
+        (GOOD_BLOCK.replace("demo: dice", "demo: no_such_demo"), 9, "no demo module demos/no_such_demo.py"),
+        (GOOD_BLOCK.replace("value: 100", "value: 5000"), 11, "default 5000 is outside its range [10, 1000]"),
+        (GOOD_BLOCK.replace("n_rolls:", "n_throws:"), 11, "control 'n_throws' is not a parameter of demos.dice.compute"),
+        (GOOD_BLOCK.replace("demo: dice", "demo: dice\ncolour: red"), 10, "unknown key(s) colour"),
+        (GOOD_BLOCK.replace("{min: 10", "{min: [10"), 11, "not valid YAML"),
+        (GOOD_BLOCK.replace("n_rolls:", "seed: {type: seed, value: 0}\n  n_rolls:").replace("value: 100", "value: 100, step: -1"), 12, "'step' must be positive"),
         (
             GOOD_BLOCK.replace("controls:", "controls:\n  weights: {value: '1 2 3'}"),
+            8,  # the demo raised: the block as a whole, from its opening fence
             "raised while rendering its default figure",
         ),
     ],
-    ids=["missing-module", "default-out-of-range", "unknown-parameter", "unknown-key", "bad-yaml", "demo-raises"],
+    ids=["missing-module", "default-out-of-range", "unknown-parameter", "unknown-key", "bad-yaml", "second-control", "demo-raises"],
 )
-def test_a_broken_block_fails_the_build_naming_file_and_line(tmp_path, block, reason):
+def test_a_broken_block_fails_the_build_naming_file_and_line(tmp_path, block, line, reason):
     output = build_error(tmp_path, block)
     assert "chapter.md" in output
-    assert "line 8:" in output
-    assert reason in output
+    assert re.findall(r"\bline (\d+):", output) == [str(line)], output  # the faulty key's line, said once
+    assert output.count(reason) == 1, output  # the message is printed once
+    assert_no_internal_traceback(output)
+
+
+def assert_no_internal_traceback(output: str) -> None:
+    """An author needs the message, not the frames of MkDocs, Markdown or superfences."""
+    for internal in ("site-packages", "<frozen runpy>", "textbook/fence.py", "textbook/exercise.py"):
+        assert internal not in output, f"{internal} in the build's error:\n{output}"
 
 
 def test_a_demo_that_raises_shows_its_traceback_in_the_build_error(tmp_path):
     output = build_error(tmp_path, GOOD_BLOCK.replace("controls:", "controls:\n  weights: {value: '1 2 3'}"))
     assert "Traceback" in output and "a die has six faces" in output
     assert "demos/dice.py" in output
+    assert output.count("ValueError: a die has six faces") == 1, output  # printed once
+    assert_no_internal_traceback(output)
 
 
 def test_a_missing_runtime_names_the_command_to_run(tmp_path, monkeypatch):
@@ -141,18 +152,21 @@ def test_a_good_exercise_builds_and_hides_its_checks(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "change, reason",
+    "change, line, reason",
     [
-        (("return 2 * x", "return 3 * x"), "the solution does not pass its checks: double(2): expected 4, got 6."),
-        (("  def double(x):\n      return x\n", "  def double(x):\n      return x + x\n"), "the starter code already passes the checks"),
-        (("id: double", "id: Double It"), "'id' must be lowercase"),
+        (("return 2 * x", "return 3 * x"), 17, "the solution does not pass its checks: double(2): expected 4, got 6."),
+        (("  def double(x):\n      return x\n", "  def double(x):\n      return x + x\n"), 12, "the starter code already passes the checks"),
+        (("id: double", "id: Double It"), 9, "'id' must be lowercase"),
+        (("title: Double it\n", "title: Double it\ncolour: red\n"), 11, "unknown key(s) colour"),
     ],
-    ids=["solution-fails", "starter-passes", "bad-id"],
+    ids=["solution-fails", "starter-passes", "bad-id", "unknown-key"],
 )
-def test_a_broken_exercise_fails_the_build_naming_file_and_line(tmp_path, change, reason):
+def test_a_broken_exercise_fails_the_build_naming_file_and_line(tmp_path, change, line, reason):
     output = build_error(tmp_path, EXERCISE.replace(*change))
-    assert "chapter.md" in output and "line 8:" in output
-    assert reason in output
+    assert "chapter.md" in output
+    assert re.findall(r"\bline (\d+):", output) == [str(line)], output
+    assert output.count(reason) == 1, output
+    assert_no_internal_traceback(output)
 
 
 def test_the_development_server_isolates_the_page(tmp_path):

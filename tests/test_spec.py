@@ -2,7 +2,7 @@
 
 import pytest
 
-from textbook.spec import SpecError, parse
+from textbook.spec import SpecError, line_in_block, parse
 
 
 def test_kinds_are_inferred_from_the_settings():
@@ -72,3 +72,65 @@ def test_a_sketch_is_shown_only_while_its_condition_holds():
 def test_a_condition_must_ask_for_one_of_the_options():
     with pytest.raises(SpecError, match="not one of its options"):
         parse(SKETCHED.replace("when: {target: points}", "when: {target: ring}"))
+
+
+# The numbers the authoring guide states about a slider's default step
+
+@pytest.mark.parametrize(
+    "settings, step, integer",
+    [
+        ("{min: 10, max: 1000, value: 100}", 1, True),  # whole numbers: step 1
+        ("{min: 0, max: 1, value: 0}", 1, True),  # whole numbers too: only 0 and 1
+        ("{min: 0, max: 1.0, value: 0}", 0.01, False),  # one decimal point: a hundredth of the range
+        ("{min: 0, max: 1, value: 0.5}", 0.01, False),
+        ("{min: 0.0, max: 3.0, value: 1.0}", 0.02, False),  # 0.03 rounded down to 1, 2 or 5 times a power of ten
+        ("{min: 0.0, max: 7.0, value: 1.0}", 0.05, False),  # 0.07 rounded down
+        ("{min: 0, max: 1, value: 0, step: 0.1}", 0.1, False),  # a step given is kept
+    ],
+)
+def test_a_sliders_default_step(settings, step, integer):
+    (control,) = parse(f"demo: dice\ncontrols:\n  n_rolls: {settings}\n").controls
+    assert control.step == pytest.approx(step)
+    assert control.integer is integer
+
+
+def test_a_log_slider_with_whole_numbers_gives_whole_numbers():
+    (control,) = parse("demo: dice\ncontrols:\n  n_rolls: {min: 10, max: 100000, value: 600, scale: log}\n").controls
+    assert control.integer and control.step is None  # the page moves it in a thousand steps of log10
+
+
+# Where an error lies: the build names the faulty key's line
+
+BLOCK = """demo: dice
+caption: A die.
+controls:
+  seed: {type: seed, value: 0}
+  n_rolls:
+    min: 10
+    max: 1000
+    value: 5000
+"""
+
+
+@pytest.mark.parametrize(
+    "change, line",
+    [
+        ((), 7),  # the default, on its own line of a block-style mapping
+        (("caption: A die.", "caption: A die.\ncolour: red"), 2),  # an unknown key
+        (("demo: dice", "demo: no_such_demo"), 0),
+        (("n_rolls:\n    min: 10\n    max: 1000\n    value: 5000", "n_throws: {min: 10, max: 1000, value: 50}"), 4),  # not a parameter of compute: the control's line
+        (("seed: {type: seed, value: 0}", "seed: {type: seed, value: -1}"), 3),
+        (("    max: 1000", "    max: [1000"), 7),  # YAML's own error: where PyYAML stopped
+    ],
+)
+def test_an_error_names_the_line_of_the_faulty_key(change, line):
+    source = BLOCK.replace(*change) if change else BLOCK
+    with pytest.raises(SpecError) as raised:
+        parse(source)
+    assert line_in_block(source, raised.value) == line
+
+
+def test_an_error_of_the_whole_block_names_no_line_of_its_own():
+    with pytest.raises(SpecError) as raised:
+        parse("controls: {}\n")
+    assert line_in_block("controls: {}\n", raised.value) is None

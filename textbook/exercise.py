@@ -33,7 +33,8 @@ import yaml
 from markdown import Markdown
 
 from .checks import judge
-from .fence import DemoBlockError, line_of, markdown_html
+from .fence import DemoBlockError, line_of, markdown_html, where
+from .spec import SpecError, yaml_error_line
 
 REQUIRED = ("id", "title", "task", "starter", "checks", "solution")
 OPTIONAL = ("hints",)
@@ -46,38 +47,39 @@ def validate(language, inputs, options, attrs, md) -> bool:
 def format(source: str, language: str, css_class: str, options: dict, md: Markdown, **kwargs) -> str:
     """Check the exercise, then render it."""
     line = line_of(md, source, "exercise")
-    where = f"line {line}: " if line else ""
     try:
         exercise = parse(source)
-    except ValueError as error:
-        raise DemoBlockError(f"{where}exercise block: {error}") from None
+    except SpecError as error:
+        raise DemoBlockError(f"{where(line, source, error)}exercise block: {error}") from None
     solved = judge(exercise["solution"], exercise["checks"])
     if solved["status"] != "passed":
-        raise DemoBlockError(f"{where}exercise '{exercise['id']}': the solution does not pass its checks: {solved['message']}")
+        at = where(line, source, SpecError("", ("solution",)))
+        raise DemoBlockError(f"{at}exercise '{exercise['id']}': the solution does not pass its checks: {solved['message']}")
     if judge(exercise["starter"], exercise["checks"])["status"] == "passed":
-        raise DemoBlockError(f"{where}exercise '{exercise['id']}': the starter code already passes the checks")
+        at = where(line, source, SpecError("", ("starter",)))
+        raise DemoBlockError(f"{at}exercise '{exercise['id']}': the starter code already passes the checks")
     return render(exercise)
 
 
 def parse(source: str) -> dict:
-    """The exercise's fields, validated."""
+    """The exercise's fields, validated; a SpecError names the faulty key."""
     try:
         data = yaml.safe_load(source)
     except yaml.YAMLError as error:
-        raise ValueError(f"not valid YAML: {error}") from None
+        raise SpecError(f"not valid YAML: {error}", line=yaml_error_line(error)) from None
     if not isinstance(data, dict):
-        raise ValueError("must be a YAML mapping")
+        raise SpecError("must be a YAML mapping")
     missing = [key for key in REQUIRED if not data.get(key)]
     if missing:
-        raise ValueError(f"missing {', '.join(missing)}")
-    unknown = sorted(set(data) - set(REQUIRED) - set(OPTIONAL))
+        raise SpecError(f"missing {', '.join(missing)}", (missing[0],))  # the line of an empty one
+    unknown = sorted(set(data) - set(REQUIRED) - set(OPTIONAL), key=str)
     if unknown:
-        raise ValueError(f"unknown key(s) {', '.join(unknown)}")
+        raise SpecError(f"unknown key(s) {', '.join(map(str, unknown))}", (unknown[0],))
     if not re.fullmatch(r"[a-z0-9-]+", str(data["id"])):
-        raise ValueError("'id' must be lowercase letters, digits and hyphens")
+        raise SpecError("'id' must be lowercase letters, digits and hyphens", ("id",))
     hints = data.get("hints") or []
     if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
-        raise ValueError("'hints' must be a list of texts")
+        raise SpecError("'hints' must be a list of texts", ("hints",))
     return {**{key: str(data[key]) for key in REQUIRED}, "hints": hints}
 
 

@@ -13,19 +13,27 @@ import html
 import json
 import math
 import re
+import traceback
+from pathlib import Path
 
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 from pymdownx.superfences import SuperFencesException
 
-from .runner import LiveDemo, format_error
-from .spec import Control, DemoSpec, SpecError, load_module, parse
+from .runner import LiveDemo, advice
+from .spec import Control, DemoSpec, SpecError, line_in_block, load_module, parse
+
+try:  # MkDocs prints a BuildError's message once, without a traceback of its own code
+    from mkdocs.exceptions import BuildError as _CleanlyReported
+except ImportError:  # built by another host of Python-Markdown
+    _CleanlyReported = Exception
 
 # Types ----------------------------------------------------------------------
 
 
-class DemoBlockError(SuperFencesException):
-    """A demo block that cannot be built; superfences lets this one through."""
+class DemoBlockError(SuperFencesException, _CleanlyReported):
+    """A block that cannot be built. Superfences lets this one through, and
+    MkDocs reports it as 'Error reading page ...' and the message alone."""
 
 
 # Functions ------------------------------------------------------------------
@@ -39,11 +47,12 @@ def validate(language, inputs, options, attrs, md) -> bool:
 def format(source: str, language: str, css_class: str, options: dict, md: Markdown, **kwargs) -> str:
     """Render a demo block: controls, the static figure, its readout."""
     line = line_of(md, source)
-    where = f"line {line}: " if line else ""
     try:
         spec = parse(source)
     except SpecError as error:
-        raise DemoBlockError(f"{where}demo block: {error}") from None
+        raise DemoBlockError(f"{where(line, source, error)}demo block: {error}") from None
+    except Exception as error:  # importing the demo module raised
+        raise DemoBlockError(f"{where(line)}importing the demo raised:\n{demo_traceback(error)}") from None
     index = getattr(md, "demo_count", 0) + 1
     md.demo_count = index
     block = f"{spec.demo}-{index}"
@@ -57,7 +66,7 @@ def format(source: str, language: str, css_class: str, options: dict, md: Markdo
             figures["narrow"] = (narrow.figure.get_figwidth(), narrow.svg(salt=f"{block}-narrow"))
     except Exception as error:
         raise DemoBlockError(
-            f"{where}demo '{spec.demo}' raised while rendering its default figure:\n{format_error(error)}"
+            f"{where(line)}demo '{spec.demo}' raised while rendering its default figure:\n{demo_traceback(error)}"
         ) from None
     return render(spec, block, figures, text, md)
 
@@ -132,6 +141,28 @@ def line_of(md: Markdown, source: str, fence: str = "demo") -> int | None:
             if following == [b.lstrip(">").strip() for b in body]:
                 return number + 1
     return None
+
+
+def where(fence_line: int | None, source: str = "", error: SpecError | None = None) -> str:
+    """'line N: ' for an error message: the line of the faulty key when the error
+    names one, else the block's opening fence; empty when the line is unknown."""
+    if fence_line is None:
+        return ""
+    offset = line_in_block(source, error) if error else None
+    return f"line {fence_line if offset is None else fence_line + 1 + offset}: "
+
+
+def demo_traceback(error: BaseException) -> str:
+    """The traceback of an error the demo raised, from the demo's own code on:
+    the frames of this package and of Python's import machinery say nothing to an author."""
+    package = str(Path(__file__).parent)
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if not frame.filename.startswith((package, "<frozen "))
+    ]
+    lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
+    return "".join(lines + traceback.format_exception_only(type(error), error)) + advice(error)
 
 
 def markdown_html(text: str) -> str:

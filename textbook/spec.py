@@ -31,7 +31,21 @@ _CONTROL_KEYS = {"type", "label", "value", "min", "max", "step", "scale", "optio
 
 
 class SpecError(ValueError):
-    """A demo block that cannot be built, with the reason."""
+    """A block that cannot be built, with the reason and where it went wrong.
+
+    at: the keys leading to the faulty setting, e.g. ("controls", "n_rolls",
+    "value"); line: its 0-based line in the block when known outright (YAML
+    syntax errors). See line_in_block.
+    """
+
+    def __init__(self, message: str, at: tuple = (), line: int | None = None):
+        super().__init__(message)
+        self.at = at
+        self.line = line
+
+    def inside(self, *keys) -> SpecError:
+        """The same error, found under these keys."""
+        return SpecError(str(self), (*keys, *self.at), self.line)
 
 
 @dataclass(frozen=True)
@@ -101,24 +115,33 @@ def parse(source: str) -> DemoSpec:
     try:
         data = yaml.safe_load(source)
     except yaml.YAMLError as error:
-        raise SpecError(f"the block is not valid YAML: {error}") from None
+        raise SpecError(f"the block is not valid YAML: {error}", line=yaml_error_line(error)) from None
     if not isinstance(data, dict) or "demo" not in data:
         raise SpecError("the block must be a YAML mapping with a 'demo: <module>' key")
     _reject_unknown(data, _BLOCK_KEYS, "demo block")
-    module = load_module(str(data["demo"]))
+    try:
+        module = load_module(str(data["demo"]))
+    except SpecError as error:
+        raise error.inside("demo") from None
     controls = data.get("controls") or {}
     if not isinstance(controls, dict):
-        raise SpecError("'controls' must be a mapping of parameter name to settings")
-    parsed = tuple(_control(name, settings) for name, settings in controls.items())
+        raise SpecError("'controls' must be a mapping of parameter name to settings", ("controls",))
+    parsed = []
+    for name, settings in controls.items():
+        try:
+            parsed.append(_control(name, settings))
+        except SpecError as error:
+            raise error.inside("controls", name) from None
+    parsed = tuple(parsed)
     _check_conditions(parsed)
     _check_signature(module, parsed)
     button = data.get("button") or ""
     if not isinstance(button, str):
-        raise SpecError("'button' must be the label of the run button, e.g. 'button: Train'")
+        raise SpecError("'button' must be the label of the run button, e.g. 'button: Train'", ("button",))
     stream = callable(getattr(module, "stream", None))
     editable = data.get("editable", False)
     if not isinstance(editable, bool):
-        raise SpecError("'editable' must be true or false")
+        raise SpecError("'editable' must be true or false", ("editable",))
     return DemoSpec(str(data["demo"]), str(data.get("caption") or ""), parsed, button, stream, editable)
 
 
@@ -138,13 +161,40 @@ def load_module(name: str) -> ModuleType:
     return module
 
 
+def line_in_block(source: str, error: SpecError) -> int | None:
+    """The 0-based line of the block's source where the error lies: the line of
+    the deepest key of error.at found there; None if the block as a whole is at fault."""
+    if error.line is not None:
+        return error.line
+    try:
+        node = yaml.compose(source)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for key in error.at:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        found = [(k, v) for k, v in node.value if str(k.value) == str(key)]
+        if not found:
+            break
+        key_node, node = found[0]
+        line = key_node.start_mark.line
+    return line
+
+
+def yaml_error_line(error: yaml.YAMLError) -> int | None:
+    """The 0-based line where PyYAML found a syntax error."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    return mark.line if mark else None
+
+
 # Helper functions -----------------------------------------------------------
 
 
 def _reject_unknown(data: dict, known: set, where: str) -> None:
-    unknown = sorted(set(data) - known)
+    unknown = sorted(set(data) - known, key=str)
     if unknown:
-        raise SpecError(f"unknown key(s) {', '.join(unknown)} in {where}; use {', '.join(sorted(known))}")
+        raise SpecError(f"unknown key(s) {', '.join(map(str, unknown))} in {where}; use {', '.join(sorted(known))}", (unknown[0],))
 
 
 def _kind(name: str, settings: dict) -> str:
@@ -160,7 +210,7 @@ def _kind(name: str, settings: dict) -> str:
         else:
             kind = "slider"
     if kind not in KINDS:
-        raise SpecError(f"control '{name}': unknown type {kind!r}; use one of {', '.join(KINDS)}")
+        raise SpecError(f"control '{name}': unknown type {kind!r}; use one of {', '.join(KINDS)}", ("type",))
     return kind
 
 
@@ -182,14 +232,14 @@ def _control(name: str, settings: Any) -> Control:
     if kind == "select":
         options = settings["options"] if "options" in settings else None
         if not isinstance(options, list) or not options:
-            raise SpecError(f"control '{name}': 'options' must be a non-empty list")
+            raise SpecError(f"control '{name}': 'options' must be a non-empty list", ("options",))
         if value not in options:
-            raise SpecError(f"control '{name}': default {value!r} is not one of the options {options}")
+            raise SpecError(f"control '{name}': default {value!r} is not one of the options {options}", ("value",))
         return Control(**common, options=tuple(options))
     if kind == "checkbox" and not isinstance(value, bool):
-        raise SpecError(f"control '{name}': a checkbox's value must be true or false")
+        raise SpecError(f"control '{name}': a checkbox's value must be true or false", ("value",))
     if kind == "text" and not isinstance(value, str):
-        raise SpecError(f"control '{name}': a text control's value must be a string")
+        raise SpecError(f"control '{name}': a text control's value must be a string", ("value",))
     return Control(**common)
 
 
@@ -199,7 +249,7 @@ def _when(name: str, settings: dict) -> tuple:
     if when is None:
         return ()
     if not isinstance(when, dict) or len(when) != 1:
-        raise SpecError(f"control '{name}': 'when' must name one control and its value, e.g. {{target: points}}")
+        raise SpecError(f"control '{name}': 'when' must name one control and its value, e.g. {{target: points}}", ("when",))
     return next(iter(when.items()))
 
 
@@ -207,9 +257,9 @@ def _sketch(settings: dict, common: dict) -> Control:
     """A text field of 'x y' pairs that readers can also draw on a square pad."""
     name, value, half = common["name"], common["value"], settings.get("max")
     if not isinstance(value, str):
-        raise SpecError(f"control '{name}': a sketch's value must be a string of 'x y' pairs, e.g. \"0 0; 1 1\"")
+        raise SpecError(f"control '{name}': a sketch's value must be a string of 'x y' pairs, e.g. \"0 0; 1 1\"", ("value",))
     if isinstance(half, bool) or not isinstance(half, (int, float)) or half <= 0:
-        raise SpecError(f"control '{name}': a sketch needs 'max', the half-width of its square pad, e.g. max: 3")
+        raise SpecError(f"control '{name}': a sketch needs 'max', the half-width of its square pad, e.g. max: 3", ("max",))
     return Control(**common, max=half)
 
 
@@ -221,9 +271,9 @@ def _check_conditions(controls: tuple[Control, ...]) -> None:
             continue
         other, value = control.when
         if other not in by_name or other == control.name:
-            raise SpecError(f"control '{control.name}': 'when' names {other!r}, which is not another control of this block")
+            raise SpecError(f"control '{control.name}': 'when' names {other!r}, which is not another control of this block", ("controls", control.name, "when"))
         if by_name[other].options and value not in by_name[other].options:
-            raise SpecError(f"control '{control.name}': 'when' asks for {other} = {value!r}, not one of its options {list(by_name[other].options)}")
+            raise SpecError(f"control '{control.name}': 'when' asks for {other} = {value!r}, not one of its options {list(by_name[other].options)}", ("controls", control.name, "when"))
 
 
 def _numeric(settings: dict, common: dict) -> Control:
@@ -232,7 +282,7 @@ def _numeric(settings: dict, common: dict) -> Control:
     numbers = {k: settings.get(k) for k in ("value", "min", "max", "step")}
     for key, number in numbers.items():
         if number is not None and (isinstance(number, bool) or not isinstance(number, (int, float))):
-            raise SpecError(f"control '{name}': '{key}' must be a number, got {number!r}")
+            raise SpecError(f"control '{name}': '{key}' must be a number, got {number!r}", (key,))
     low, high = settings.get("min"), settings.get("max")
     if kind == "seed":
         low = 0 if low is None else low
@@ -240,17 +290,17 @@ def _numeric(settings: dict, common: dict) -> Control:
     elif kind == "slider" and (low is None or high is None):
         raise SpecError(f"control '{name}': a slider needs 'min' and 'max'")
     if low is not None and high is not None and not low < high:
-        raise SpecError(f"control '{name}': 'min' ({low}) must be below 'max' ({high})")
+        raise SpecError(f"control '{name}': 'min' ({low}) must be below 'max' ({high})", ("max",))
     if (low is not None and value < low) or (high is not None and value > high):
-        raise SpecError(f"control '{name}': default {value} is outside its range [{low}, {high}]")
+        raise SpecError(f"control '{name}': default {value} is outside its range [{low}, {high}]", ("value",))
     scale = settings.get("scale", "linear")
     if scale not in ("linear", "log"):
-        raise SpecError(f"control '{name}': 'scale' must be linear or log, got {scale!r}")
+        raise SpecError(f"control '{name}': 'scale' must be linear or log, got {scale!r}", ("scale",))
     if scale == "log" and not (low and low > 0):
-        raise SpecError(f"control '{name}': a log slider needs 'min' above 0")
+        raise SpecError(f"control '{name}': a log slider needs 'min' above 0", ("min",))
     step = settings.get("step")
     if step is not None and step <= 0:
-        raise SpecError(f"control '{name}': 'step' must be positive")
+        raise SpecError(f"control '{name}': 'step' must be positive", ("step",))
     if step is None and kind == "slider" and scale == "linear":
         whole = all(isinstance(v, int) for v in (value, low, high))
         step = 1 if whole else _nice_step((high - low) / 100)
@@ -274,5 +324,6 @@ def _check_signature(module: ModuleType, controls: tuple[Control, ...]) -> None:
         if control.name not in parameters and not takes_any:
             raise SpecError(
                 f"control '{control.name}' is not a parameter of "
-                f"{module.__name__}.compute{inspect.signature(module.compute)}"
+                f"{module.__name__}.compute{inspect.signature(module.compute)}",
+                ("controls", control.name),
             )
