@@ -1,5 +1,8 @@
 """Parsing demo blocks: what authors write becomes controls with checked defaults."""
 
+import os
+import sys
+
 import pytest
 
 from textbook.spec import SpecError, line_in_block, parse
@@ -134,3 +137,37 @@ def test_an_error_of_the_whole_block_names_no_line_of_its_own():
     with pytest.raises(SpecError) as raised:
         parse("controls: {}\n")
     assert line_in_block("controls: {}\n", raised.value) is None
+
+
+# `./book.sh serve` rebuilds in one Python process: an edited demo must be imported afresh
+
+EDITABLE_DEMO = '''
+def compute(n: int = 1):
+    return {version!r}
+
+def draw(data, fig):
+    pass
+'''
+
+
+def test_a_demo_edited_since_it_was_imported_is_imported_afresh(tmp_path, monkeypatch):
+    from textbook import spec
+
+    (tmp_path / "demos").mkdir()
+    (tmp_path / "demos" / "__init__.py").write_text("")
+    module = tmp_path / "demos" / "edited.py"
+    module.write_text(EDITABLE_DEMO.format(version="first"))
+    monkeypatch.syspath_prepend(str(tmp_path))  # a demos package of its own
+    for name in [n for n in sys.modules if n == "demos" or n.startswith("demos.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(spec, "_demo_files", {})
+    try:
+        assert spec.load_module("edited").compute() == "first"
+        module.write_text(EDITABLE_DEMO.format(version="second"))
+        later = module.stat().st_mtime_ns + 1_000_000_000  # however coarse the file system's clock
+        os.utime(module, ns=(later, later))
+        assert spec.load_module("edited").compute() == "second"
+        assert spec.load_module("edited") is spec.load_module("edited")  # unchanged: imported once
+    finally:
+        for name in [n for n in sys.modules if n.startswith("demos.")]:
+            del sys.modules[name]

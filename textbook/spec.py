@@ -17,7 +17,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import math
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -149,6 +151,7 @@ def load_module(name: str) -> ModuleType:
     """Import ``demos.<name>`` and check it has the functions a demo needs."""
     if not name.isidentifier():
         raise SpecError(f"'demo' must name a module in demos/, got {name!r}")
+    _forget_changed_demos()
     try:
         module = importlib.import_module(f"demos.{name}")
     except ModuleNotFoundError as error:
@@ -189,6 +192,21 @@ def yaml_error_line(error: yaml.YAMLError) -> int | None:
 
 
 # Helper functions -----------------------------------------------------------
+
+_demo_files: dict[Path, int] = {}  # each demos/*.py and its modification time when last imported
+
+
+def _forget_changed_demos() -> None:
+    """`./book.sh serve` rebuilds in the same Python process: once a file in
+    demos/ has changed, import every demo afresh (a demo may import another)."""
+    folder = Path(importlib.import_module("demos").__file__).parent
+    files = {path: path.stat().st_mtime_ns for path in folder.glob("*.py")}
+    if _demo_files and files != _demo_files:
+        for name in [name for name in sys.modules if name.startswith("demos.")]:
+            del sys.modules[name]
+    _demo_files.clear()
+    _demo_files.update(files)
+
 
 
 def _reject_unknown(data: dict, known: set, where: str) -> None:
