@@ -129,6 +129,14 @@ def test_new_demo_writes_a_demo_its_test_and_a_page_that_builds_once_listed_in_n
     page = (book / "site" / "coin_flips" / "index.html").read_text()
     assert 'class="demo"' in page and "<svg" in page and "1,000 samples" in page  # the figure and readout
 
+    # the authoring guide's example of a build error, on this page
+    page = book / "docs" / "coin_flips.md"
+    page.write_text(page.read_text().replace("max: 3.0, value: 1.0", "max: 3.0, value: 5.0"))
+    broken = run_python(book, "mkdocs", "build", "--strict")
+    guide = (ROOT / "docs" / "authoring.md").read_text()
+    (example,) = re.findall(r"^ERROR   -  Error reading page 'coin_flips\.md':\nERROR   -  line .*$", guide, re.M)
+    assert example in broken.stderr
+
 
 @pytest.mark.parametrize(
     "name, reason",
