@@ -18,8 +18,8 @@ EOF
   exit 2
 }
 
-# The checkout a .venv was made for, as `python -m venv` recorded it
-venv_made_for() { sed -n 's/^command = .* -m venv \(--[a-z-]* \)*//p' .venv/pyvenv.cfg 2>/dev/null; }
+# The checkout a .venv was made for, as `python -m venv` (3.11+) recorded it
+venv_made_for() { [ -f .venv/pyvenv.cfg ] && sed -n 's/^command = .* -m venv \(--[a-z-]* \)*//p' .venv/pyvenv.cfg || true; }
 
 # A .venv copied or moved from another checkout runs that checkout's code (its
 # scripts and its editable install name the old path): make a new one

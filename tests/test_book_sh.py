@@ -74,6 +74,15 @@ def test_a_venv_copied_from_another_checkout_is_made_anew(tmp_path):
     assert (original / ".venv").exists()  # the other checkout keeps its own
 
 
+def test_a_checkout_without_a_venv_gets_one(tmp_path):
+    checkout = tmp_path / "fresh"
+    checkout.mkdir()
+    shutil.copy(ROOT / "book.sh", checkout)
+    path, log = stub_python3(tmp_path)
+    book_sh(checkout, "build", path=path)
+    assert "python3 -m venv .venv" in log.read_text()
+
+
 def test_a_venv_made_in_this_checkout_is_kept(tmp_path):
     checkout = checkout_with_venv(tmp_path / "checkout")
     path, log = stub_python3(tmp_path)
