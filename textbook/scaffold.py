@@ -161,16 +161,21 @@ def create(name: str, root: Path) -> list[Path]:
 def next_steps(name: str) -> str:
     """What the author does next, printed after the files are written."""
     title = name.replace("_", " ").capitalize()
+    commands = [
+        ("./book.sh serve", "open the page: the demo is live"),
+        (f"./book.sh test tests/test_{name}.py", "your demo's unit test"),
+        (f"./book.sh test -k {name}", "that test and your page in the browser"),
+        ("./book.sh test tests/test_runner.py", "every demo's figure: blitting, edges"),
+    ]
+    width = max(len(command) for command, _ in commands)
+    lines = "\n".join(f"     {command.ljust(width)}   # {why}" for command, why in commands)
     return f"""
 Next:
   1. List the page in mkdocs.yml under nav:, where it belongs; the build refuses
      a page that is not listed. For example:
        - {title}: {page_name(name)}
-  2. ./book.sh serve                     and open the page: the demo is live
-  3. ./book.sh test tests/test_{name}.py    your demo's unit test
-  4. Make the demo your own (docs/authoring.md explains the rules), then
-     ./book.sh test -k {name}               its unit test and its page in the browser
-     ./book.sh test tests/test_runner.py    every demo's figure: blitting, edges"""
+  2. Make the demo your own (docs/authoring.md explains the rules) and try it:
+{lines}"""
 
 
 def main(argv: list[str]) -> None:
