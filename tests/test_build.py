@@ -97,7 +97,7 @@ def test_a_broken_block_fails_the_build_naming_file_and_line(tmp_path, block, li
 
 def assert_no_internal_traceback(output: str) -> None:
     """An author needs the message, not the frames of MkDocs, Markdown or superfences."""
-    for internal in ("site-packages", "<frozen runpy>", "textbook/fence.py", "textbook/exercise.py"):
+    for internal in ("site-packages", "<frozen", "importlib", "textbook/fence.py", "textbook/exercise.py"):
         assert internal not in output, f"{internal} in the build's error:\n{output}"
 
 
@@ -106,6 +106,18 @@ def test_a_demo_that_raises_shows_its_traceback_in_the_build_error(tmp_path):
     assert "Traceback" in output and "a die has six faces" in output
     assert "demos/dice.py" in output
     assert output.count("ValueError: a die has six faces") == 1, output  # printed once
+    assert_no_internal_traceback(output)
+
+
+def test_a_demo_that_raises_on_import_shows_its_own_traceback_only(tmp_path):
+    project = scratch_project(tmp_path, {"chapter.md": page_with("```demo\ndemo: broken\n```\n")})
+    (project / "demos").mkdir()  # the build imports demos from its folder first
+    (project / "demos" / "__init__.py").write_text("")
+    (project / "demos" / "broken.py").write_text("import numpy as np\n\nSCALE = np.log(0) / undefined_name\n")
+    output = mkdocs_build(project).stderr
+    assert re.findall(r"\bline (\d+):", output) == ["8"], output
+    assert "importing the demo raised" in output and "demos/broken.py\", line 3" in output
+    assert output.count("NameError: name 'undefined_name' is not defined") == 1, output
     assert_no_internal_traceback(output)
 
 

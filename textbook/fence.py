@@ -10,6 +10,7 @@ makes the block live.
 from __future__ import annotations
 
 import html
+import importlib
 import json
 import math
 import re
@@ -155,12 +156,8 @@ def where(fence_line: int | None, source: str = "", error: SpecError | None = No
 def demo_traceback(error: BaseException) -> str:
     """The traceback of an error the demo raised, from the demo's own code on:
     the frames of this package and of Python's import machinery say nothing to an author."""
-    package = str(Path(__file__).parent)
-    frames = [
-        frame
-        for frame in traceback.extract_tb(error.__traceback__)
-        if not frame.filename.startswith((package, "<frozen "))
-    ]
+    machinery = (str(Path(__file__).parent), str(Path(importlib.__file__).parent), "<frozen ")
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if not frame.filename.startswith(machinery)]
     lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
     return "".join(lines + traceback.format_exception_only(type(error), error)) + advice(error)
 
