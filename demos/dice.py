@@ -43,6 +43,7 @@ def parse_weights(text: str) -> np.ndarray:
         raise ValueError("weights must be finite and not negative")
     if weights.sum() == 0:
         raise ValueError("at least one weight must be positive")
+    weights = weights / weights.max()  # first: the sum of weights near 1e308 would overflow to infinity
     return weights / weights.sum()
 
 

@@ -47,6 +47,13 @@ def test_loaded_die_weights_are_normalised_and_followed():
     assert rolls.largest_deviation <= binomial_bound(100_000, 3 / 8)
 
 
+def test_weights_near_the_largest_float_do_not_overflow():
+    """Their sum is infinite; the shares are still a half, a half and almost nothing."""
+    rolls = dice.compute(n_rolls=10_000, weights="1e308 1e308 1 1 1 1", seed=0)
+    assert np.allclose(rolls.probabilities, [0.5, 0.5, 0, 0, 0, 0])
+    assert rolls.frequencies[5] == 0 and abs(rolls.frequencies[0] - 0.5) < 0.02
+
+
 @pytest.mark.parametrize(
     "weights, message",
     [("1 2 3", "six faces"), ("1 1 1 1 1 x", "six numbers"), ("1 1 1 1 1 -1", "not negative"), ("0 0 0 0 0 0", "positive")],
