@@ -126,6 +126,14 @@ def test_running_out_of_memory_is_explained_in_plain_words():
     assert "at most 4 GB of memory" in verdict["message"]
 
 
+def test_an_array_too_big_for_32_bit_numpy_is_explained_in_plain_words():
+    from textbook.checks import run_code
+
+    # 2**62 doubles are too big even for 64-bit numpy; in the browser 10**9 already are
+    ran = run_code("import numpy as np\nnp.ones(2**62)\n")
+    assert "array is too big" in ran["message"] and "at most 2 GB" in ran["message"]
+
+
 def test_matplotlib_trimmed_for_start_up_still_sets_properties_and_points_to_them():
     """The runner skips two docstring builders of matplotlib's import (a third
     of a second in the browser); what a reader can do, and find out, stays.

@@ -276,4 +276,9 @@ def advice(error: BaseException) -> str:
         )
     if isinstance(error, ValueError) and "Maximum allowed dimension" in str(error):
         return "\nnumpy in your browser is 32-bit: an array holds at most 2,147,483,647 elements.\n"
+    if isinstance(error, ValueError) and "array is too big" in str(error):
+        return (
+            "\nnumpy in your browser is 32-bit: one array can hold at most 2 GB, and Python in your"
+            " browser has at most 4 GB of memory (often less). Ask for a smaller array.\n"
+        )
     return ""
