@@ -281,3 +281,20 @@ def test_wrong_answer_fails_with_a_message(ident, mistake):
         result = judge(WRONG_ANSWERS[ident][mistake], ex["checks"])
     assert result["status"] == "failed", result
     assert "expected" in result["message"] and "got" in result["message"]
+
+
+TAMPERING = [
+    "import textbook.checks as c\nc.expect = lambda *a, **k: None\n",
+    "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.all = lambda *a, **k: True\n",
+    "import builtins\nbuiltins.bool = lambda *a: True\n",
+    "import textbook.checks as c\ndel c.expect\n",
+]
+
+
+@pytest.mark.parametrize("trick", TAMPERING)
+def test_code_that_tampers_with_the_judge_cannot_make_the_next_wrong_answer_pass(trick):
+    checks = "expect('f()', f(), 2)\nexpect('g()', g(), [1.0, 2.0], tol=0.01)"
+    wrong = "def f(): return 1\ndef g(): return [5.0, 5.0]\n"
+    judge(trick + wrong, checks)
+    assert judge(wrong, checks)["status"] == "failed"
+    assert judge("def f(): return 2\ndef g(): return [1.0, 2.0]\n", checks)["status"] == "passed"
