@@ -15,8 +15,7 @@
   if (!css || !self.Worker) return
   const worker = new Worker(new URL("../javascripts/demo/worker.js", css.href))
   const inbox = []  // news that arrives before runtime.js listens
-  worker.onmessage = event => inbox.push(event)
-  const early = { worker, inbox, interrupt: null, booted: false }
+  const early = { worker, inbox, port: null, interrupt: null, booted: false }
   self.demoWorker = early
 
   // Watch the page being parsed for its first demo; boot Python if it is near the
@@ -28,7 +27,10 @@
     if (early.adopted || demo.getBoundingClientRect().top > innerHeight + 200) return
     early.booted = true
     early.interrupt = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null
-    worker.postMessage({ type: "boot", interrupt: early.interrupt })
+    const channel = new MessageChannel()  // the worker's private line to the page (see runtime.js's boot)
+    early.port = channel.port1
+    early.port.onmessage = event => inbox.push(event)
+    worker.postMessage({ type: "boot", interrupt: early.interrupt, port: channel.port2 }, [channel.port2])
   })
   parsed.observe(document, { childList: true, subtree: true })
   document.addEventListener("DOMContentLoaded", () => parsed.disconnect(), { once: true })

@@ -11,10 +11,12 @@
  * ------------------------------------------------------------------------- */
 
 let worker = null
+let port = null  // the worker's private channel: only the runtime's own code can post to it
 let workerURL = null
 let ready = null
 let nextId = 0
-const pending = new Map()
+const pending = new Map()  // runs not yet ended: {request, onFrame, resolve, done}
+let current = null  // the id of the run Python is working on
 const listeners = new Set()
 let lastProgress = null
 
@@ -32,11 +34,13 @@ const INTERRUPT_GRACE_MS = 1000
  * Helper functions
  * ------------------------------------------------------------------------- */
 
-/** Register a run; its promise settles with the run's final message */
-function track(id, onFrame) {
+/** Register a run and send it; its promise settles with the run's final message */
+function send(request, onFrame, onBegin) {
   let resolve
   const done = new Promise(settle => { resolve = settle })
-  pending.set(id, { onFrame, resolve, done })
+  pending.set(request.id, { request, onFrame, onBegin, resolve, done })
+  if (!ready) startRuntime(workerURL)  // after a restart
+  worker.postMessage(request)
   return done
 }
 
@@ -60,9 +64,7 @@ function adoptEarlyWorker() {
   if (!early || early.adopted) return null
   early.adopted = true
   worker = early.worker
-  worker.onmessage = null
-  worker.addEventListener("message", dispatch)
-  if (early.booted) interrupt = early.interrupt
+  if (early.booted) listen(early.port, early.interrupt)
   else boot()
   return early.inbox
 }
@@ -70,19 +72,40 @@ function adoptEarlyWorker() {
 /** Create a worker and boot it; it has no news yet */
 function newWorker() {
   worker = new Worker(workerURL)
-  worker.addEventListener("message", dispatch)
   boot()
   return []
 }
 
-/** Send the worker its boot message, with the memory Stop writes to when the page is isolated */
+/**
+ * Send the worker its boot message with its end of a private channel, and the
+ * memory Stop writes to when the page is isolated. Everything the worker says
+ * comes through that channel: code a reader runs in the worker can post
+ * messages to the page, but not on it, so it cannot fake a verdict or a frame.
+ */
 function boot() {
-  interrupt = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null
-  worker.postMessage({ type: "boot", interrupt })
+  const channel = new MessageChannel()
+  const memory = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null
+  worker.postMessage({ type: "boot", interrupt: memory, port: channel.port2 }, [channel.port2])
+  listen(channel.port1, memory)
 }
 
-/** Forward a worker message to whoever is waiting for it */
+/** Hear the worker on its channel */
+function listen(channel, memory) {
+  port = channel
+  interrupt = memory
+  port.onmessage = dispatch
+}
+
+/** Forward a worker message to whoever is waiting for it; a worker about to end is replaced */
 function dispatch({ data }) {
+  if (data.type === "dead") {
+    restartRuntime(`Python's worker stopped (${data.reason}), so Python was restarted. Run again when ready.`)
+    return
+  }
+  if (data.type === "begin") {
+    current = data.id
+    pending.get(data.id)?.onBegin?.()
+  }
   if (data.type === "progress" || data.type === "ready" || data.type === "fatal") {
     lastProgress = data
     if (data.type === "ready") {  // for the benchmark: each stage's start on the page's clock
@@ -97,6 +120,7 @@ function dispatch({ data }) {
     if (data.bitmap || data.error) onFrame?.(data)
     if (data.final) {
       pending.delete(data.id)
+      if (current === data.id) current = null
       resolve(data)
     }
   }
@@ -145,15 +169,21 @@ export function onProgress(listener) {
  *
  * @param {object} request - {block, demo, params, dpi}
  * @param {Function} onFrame - called with each {text, stdout, bitmap} or {error, stdout}
+ * @param {Function} [onBegin] - called when Python starts on it (it may wait for another run first)
  * @returns {{id: number, done: Promise<object>}} the run's id (to stop it) and its end
  */
-export function runDemo(request, onFrame) {
+export function runDemo(request, onFrame, onBegin) {
   const id = ++nextId
-  const done = track(id, onFrame)
-  if (!ready) startRuntime(workerURL)  // after a restart
-  worker.postMessage({ type: "run", id, ...request })
-  return { id, done }
+  return { id, done: send({ type: "run", id, ...request }, onFrame, onBegin) }
 }
+
+/**
+ * Whether Python is busy with another run than this one, which this one waits for.
+ *
+ * @param {number} id - a run's id
+ * @returns {boolean} true while another run holds Python
+ */
+export const waitsForAnother = id => current !== null && current !== id && pending.has(id)
 
 /**
  * Stop whatever Python is doing, even an endless loop. With cross-origin
@@ -170,21 +200,36 @@ export async function stopPython() {
     const running = Promise.race([...pending.values()].map(run => run.done))  // Python runs one thing at a time
     if (await endsWithin(running, INTERRUPT_GRACE_MS)) return
   }
-  restartRuntime()
+  restartRuntime("Stopped. Python was restarted; run again when ready.")
 }
 
-/** End the worker; every pending run ends with a note */
-function restartRuntime() {
+/**
+ * Replace the worker with a new one. The run Python was working on ends with
+ * the note; runs that were only waiting their turn are sent to the new worker,
+ * so a demo the reader never ran is not told it was stopped.
+ */
+function restartRuntime(note) {
+  port.onmessage = null  // nothing more from the old worker
+  port = null
   worker?.terminate()
   worker = null
   ready = null
   lastProgress = null
-  for (const [id, { onFrame, resolve }] of pending) {
-    const end = { id, final: true, error: "Stopped. Python was restarted; run again when ready." }
-    onFrame?.(end)
-    resolve(end)
+  const waiting = []
+  for (const [id, run] of pending) {
+    if (id === current) {
+      const end = { id, final: true, error: note }
+      run.onFrame?.(end)
+      run.resolve(end)
+    } else waiting.push(run)
   }
   pending.clear()
+  current = null
+  for (const run of waiting) {
+    pending.set(run.request.id, run)
+    if (!ready) startRuntime(workerURL)
+    worker.postMessage(run.request)
+  }
 }
 
 /**
@@ -195,11 +240,7 @@ function restartRuntime() {
  * @returns {Promise<object>} {verdict: {status, message}, stdout} or {error}
  */
 export function checkExercise(code, checks) {
-  const id = ++nextId
-  const done = track(id)
-  if (!ready) startRuntime(workerURL)
-  worker.postMessage({ type: "check", id, code, checks })
-  return done
+  return send({ type: "check", id: ++nextId, code, checks })
 }
 
 /**

@@ -6,6 +6,11 @@
  * answers each with the demo's readout and its figure as an ImageBitmap.
  */
 
+// Everything is inside one function: a reader's code reaches the worker's
+// globals (Python's `js` module, even through eval), but not its closure, so
+// it cannot reach the page's channel.
+(() => {
+
 /* ----------------------------------------------------------------------------
  * Data
  * ------------------------------------------------------------------------- */
@@ -33,6 +38,21 @@ let checker = null  // judges exercises
 let stdout = []
 let dropped = 0
 let interrupt = null  // shared with the page when it is cross-origin isolated: Stop writes 2
+let post = null  // posts on the page's private channel, bound before any reader code runs
+
+/** Tell the page something, on the channel only this code holds */
+const send = (message, transfer = []) => post(message, transfer)
+
+/** Turns Python's verdict dicts into objects; held before a reader's code could replace it */
+const fromEntries = Object.fromEntries
+
+/** Ends this worker, telling the page first, which then starts another */
+const closeWorker = self.close.bind(self)
+function endWorker(reason) {
+  send({ type: "dead", reason })
+  closeWorker()
+}
+self.close = () => endWorker("the code it ran closed it")  // js.close() from a reader's code
 
 /** Most printed lines a run shows: a print loop must not flood the page */
 const MAX_LINES = 1000
@@ -60,7 +80,7 @@ function progress(stage) {
   let done = 0
   for (const [name, label, share] of STAGES) {
     if (name === stage) {
-      self.postMessage({ type: "progress", stage, label, done })
+      send({ type: "progress", stage, label, done })
       return
     }
     done += share
@@ -151,7 +171,8 @@ async function startPython(snapshot) {
 }
 
 /** A new run starts clean: no leftover output, no Stop meant for an earlier run */
-function beginRun() {
+function beginRun(id) {
+  send({ type: "begin", id })
   stdout = []
   dropped = 0
   if (interrupt) Atomics.store(interrupt, 0, 0)
@@ -172,10 +193,12 @@ async function boot() {
   progress("matplotlib")
   pyodide.runPython(`import sys; sys.path.insert(0, "/home/pyodide/site")`)
   python = pyodide.pyimport("textbook.runner")
-  checker = pyodide.pyimport("textbook.checks")
+  // The judge's own functions, held here: a reader's code may replace the module's names
+  const checks = pyodide.pyimport("textbook.checks")
+  checker = { judge: checks.judge, run_code: checks.run_code }
   if (interrupt) pyodide.setInterruptBuffer(interrupt)  // from now on; start-up itself is never cut short
   timings.ready = Math.round(performance.now())
-  self.postMessage({ type: "ready", timings, origin: performance.timeOrigin })
+  send({ type: "ready", timings, origin: performance.timeOrigin })
 }
 
 /** Turn one frame from Python into a message: readout and figure, or the traceback */
@@ -199,17 +222,17 @@ const breathe = () => new Promise(resolve => setTimeout(resolve, 0))
 
 /** Run one demo, posting every frame it yields; the last message is final */
 async function run({ id, block, demo, params, dpi, source, narrow }) {
-  beginRun()
+  beginRun(id)
   const args = pyodide.toPy(params)
   let frame = python.start_block(block, demo, args, dpi, source ?? null, Boolean(narrow))
   args.destroy()
   while (frame) {
     const message = await toMessage(frame)
     if (message.error) {
-      self.postMessage({ type: "frame", id, final: true, stdout: printed(), ...message })
+      send({ type: "frame", id, final: true, stdout: printed(), ...message })
       return
     }
-    self.postMessage({ type: "frame", id, final: false, stdout: printed(), ...message }, [message.bitmap])
+    send({ type: "frame", id, final: false, stdout: printed(), ...message }, [message.bitmap])
     await breathe()
     if (stopping.delete(id)) {
       python.stop_block(block)
@@ -217,7 +240,20 @@ async function run({ id, block, demo, params, dpi, source, narrow }) {
     }
     frame = python.next_frame(block)
   }
-  self.postMessage({ type: "frame", id, final: true, stdout: printed() })
+  send({ type: "frame", id, final: true, stdout: printed() })
+}
+
+/**
+ * Whether Python can still run: code that calls os._exit() ends the runtime
+ * for good ("Pyodide already exited").
+ */
+function pythonAlive() {
+  try {
+    pyodide.runPython("None")
+    return true
+  } catch {
+    return false
+  }
 }
 
 /* ----------------------------------------------------------------------------
@@ -229,6 +265,7 @@ self.onmessage = async ({ data }) => {
   try {
     if (data.type === "boot") {
       interrupt = data.interrupt
+      post ??= MessagePort.prototype.postMessage.bind(data.port)
       booted ??= boot()
       await booted
     } else if (data.type === "run") {
@@ -236,11 +273,11 @@ self.onmessage = async ({ data }) => {
       await run(data)
     } else if (data.type === "check") {
       await booted
-      beginRun()
+      beginRun(data.id)
       const judged = data.checks === null ? checker.run_code(data.code) : checker.judge(data.code, data.checks)
-      const verdict = judged.toJs({ dict_converter: Object.fromEntries })
+      const verdict = judged.toJs({ dict_converter: fromEntries })
       judged.destroy()
-      self.postMessage({ type: "frame", id: data.id, final: true, verdict, stdout: printed() })
+      send({ type: "frame", id: data.id, final: true, verdict, stdout: printed() })
     } else if (data.type === "stop") {
       stopping.add(data.id)
     } else if (data.type === "forget") {
@@ -248,7 +285,13 @@ self.onmessage = async ({ data }) => {
     }
   } catch (error) {
     const message = String(error && error.message || error)
-    if (data.type === "run") self.postMessage({ type: "frame", id: data.id, final: true, error: message })
-    else self.postMessage({ type: "fatal", error: message })
+    if (data.type === "run" || data.type === "check") {
+      const exited = pyodide && !pythonAlive()
+      const note = exited ? `Python exited (${message}), so it was restarted. Run again when ready.` : message
+      send({ type: "frame", id: data.id, final: true, error: note, stdout: printed() })
+      if (exited) endWorker("Python exited")
+    } else send({ type: "fatal", error: message })
   }
 }
+
+})()
