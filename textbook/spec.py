@@ -83,6 +83,9 @@ class Control:
             data["options"] = list(self.options)
         if self.kind == "sketch":
             data["max"] = self.max
+        if self.kind in ("number", "seed"):  # to check what the reader types, and say so
+            data["label"] = self.label
+            data.update({key: bound for key, bound in (("min", self.min), ("max", self.max)) if bound is not None})
         if self.when:
             data["when"] = list(self.when)
         return data

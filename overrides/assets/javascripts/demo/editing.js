@@ -5,6 +5,7 @@
  */
 
 import { stopPython } from "./runtime.js"
+import { onChangeElsewhere, read, write } from "./storage.js"
 
 const EDITOR_URL = new URL("../editor.js", import.meta.url).href
 
@@ -37,7 +38,7 @@ export function offerStop(place, ready) {
  * @param {string} key - the localStorage key
  * @returns {string|null} the kept text
  */
-export const keptText = key => localStorage.getItem(key)
+export const keptText = key => read(key)
 
 /**
  * Keep the reader's text, or forget it when it is the original again.
@@ -48,16 +49,19 @@ export const keptText = key => localStorage.getItem(key)
  * @returns {string|null} the kept text
  */
 export function keepText(key, text, original) {
-  if (text === original) {
-    localStorage.removeItem(key)
-    return null
-  }
-  localStorage.setItem(key, text)
-  return text
+  const kept = text === original ? null : text
+  write(key, kept)
+  return kept
 }
+
+let hints = 0  // numbers the editors' hints, for aria-describedby
 
 /**
  * Replace a listing with an editor holding the reader's kept text (or the original).
+ *
+ * The same code open in two tabs stays the same in both: an edit in one shows
+ * in the other at once, so the next keystroke there builds on it instead of
+ * overwriting it.
  *
  * @param {HTMLElement} listing - the static `<pre>` the build rendered
  * @param {object} options - {key, original, label, onRun, onChange(kept)}
@@ -66,12 +70,27 @@ export function keepText(key, text, original) {
 export async function editorInPlaceOf(listing, { key, original, label, onRun, onChange = () => {} }) {
   const { createEditor, setText } = await import(EDITOR_URL)
   const holder = Object.assign(document.createElement("div"), { className: "demo__editor" })
-  listing.replaceWith(holder)
+  const hint = Object.assign(document.createElement("p"), {
+    className: "demo__editor-hint",
+    id: `editor-hint-${++hints}`,
+    textContent: "Shift+Enter runs the code. Esc, then Tab, leaves the editor.",
+  })
+  listing.replaceWith(holder, hint)
+  let fromElsewhere = false  // an edit made in another tab is shown here, not stored again
   const editor = createEditor(holder, {
     doc: keptText(key) ?? original,
     label,
+    describedBy: hint.id,
     onRun,
-    onChange: text => onChange(keepText(key, text, original)),
+    onChange: text => { if (!fromElsewhere) onChange(keepText(key, text, original)) },
+  })
+  const stopHearing = onChangeElsewhere(key, text => {
+    if (!holder.isConnected) return stopHearing()  // its page was left
+    if (editor.state.doc.toString() === (text ?? original)) return
+    fromElsewhere = true
+    setText(editor, text ?? original)
+    fromElsewhere = false
+    onChange(text)
   })
   return {
     text: () => editor.state.doc.toString(),

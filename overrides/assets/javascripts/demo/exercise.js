@@ -6,7 +6,7 @@
  */
 
 import { confirmDiscard, editorInPlaceOf, offerStop } from "./editing.js"
-import { recordProgress } from "./progress.js"
+import { progressOf, recordProgress } from "./progress.js"
 import { checkExercise, startRuntime } from "./runtime.js"
 
 /**
@@ -24,6 +24,7 @@ export async function mountExercise(el, workerURL) {
   const hints = [...el.querySelectorAll(".exercise__hints li")]
   const hintButton = el.querySelector(".exercise__hint")
   let busy = false
+  if (progressOf(location.pathname, id)) solution.hidden = false  // shown after a first try, on later visits too
 
   const editor = await editorInPlaceOf(el.querySelector(".exercise__starter"), {
     key: `exercise-code:${location.pathname}#${id}`,

@@ -14,16 +14,26 @@ const MAX_POINTS = 200
  * Helper functions
  * ------------------------------------------------------------------------- */
 
-/** The valid "x y" pairs of a field's text; anything else is left out */
-export function parsePoints(text) {
-  return text.split(/[;\n]/)
-    .map(pair => pair.replace(/,/g, " ").trim().split(/\s+/).map(Number))
-    .filter(pair => pair.length === 2 && pair.every(Number.isFinite))
+/** The pieces of a field's text between separators, blanks left out */
+const pieces = text => text.split(/[;\n]/).map(piece => piece.trim()).filter(Boolean)
+
+/** A piece as a pair of numbers, or null if it is none */
+function asPair(piece) {
+  const pair = piece.replace(/,/g, " ").split(/\s+/).map(Number)
+  return pair.length === 2 && pair.every(Number.isFinite) ? pair : null
 }
 
-/** Points back to the field's text, one decimal each */
-export function formatPoints(points) {
-  return points.map(([x, y]) => `${+x.toFixed(1)} ${+y.toFixed(1)}`).join("; ")
+/** The valid "x y" pairs of a field's text; anything else is left out */
+export const parsePoints = text => pieces(text).map(asPair).filter(Boolean)
+
+/** The pieces of a field's text that are not pairs of numbers */
+export const invalidPieces = text => pieces(text).filter(piece => !asPair(piece))
+
+/** The field's text with one point added, one decimal; what the reader typed stays as typed */
+export function withPoint(text, [x, y]) {
+  const before = text.trim().replace(/[;\s]+$/, "")
+  const point = `${+x.toFixed(1)} ${+y.toFixed(1)}`
+  return before ? `${before}; ${point}` : point
 }
 
 /* ----------------------------------------------------------------------------
@@ -77,19 +87,27 @@ export function mountPad(pad, input) {
     }
   }
 
-  /** Put the points in the field and tell the demo, as typing would */
-  function write(points) {
-    input.value = formatPoints(points)
+  /** Put a text in the field and tell the demo, as typing would */
+  function write(text) {
+    input.value = text
     input.dispatchEvent(new Event("input", { bubbles: true }))
+  }
+
+  /** Name the pieces of the field that are not points, which the pad cannot draw */
+  function warn() {
+    const invalid = invalidPieces(input.value)
+    warning.hidden = !invalid.length
+    warning.textContent = invalid.length
+      ? `Not a pair of numbers, so not drawn: ${invalid.map(piece => `“${piece}”`).join(", ")}. Fix or remove ${invalid.length > 1 ? "them" : "it"} before training.`
+      : ""
   }
 
   function add(event) {
     const point = toPad(event)
     if (last && Math.hypot(point[0] - last[0], point[1] - last[1]) < SPACING) return
-    const points = parsePoints(input.value)
-    if (points.length >= MAX_POINTS) return
+    if (parsePoints(input.value).length >= MAX_POINTS) return
     last = point
-    write([...points, point])
+    write(withPoint(input.value, point))
   }
 
   canvas.addEventListener("pointerdown", event => {
@@ -101,8 +119,13 @@ export function mountPad(pad, input) {
   canvas.addEventListener("pointermove", event => {
     if (canvas.hasPointerCapture(event.pointerId)) add(event)
   })
-  pad.querySelector(".demo__pad-clear").addEventListener("click", () => write([]))
+  const warning = Object.assign(document.createElement("p"), { className: "demo__pad-warning", hidden: true })
+  warning.setAttribute("role", "status")
+  pad.querySelector(".demo__pad-hint").after(warning)
+  pad.querySelector(".demo__pad-clear").addEventListener("click", () => write(""))
   input.addEventListener("input", draw)
+  input.addEventListener("input", warn)
+  warn()
   new ResizeObserver(draw).observe(canvas)  // also draws when a hidden pad is first shown
   const palette = new MutationObserver(draw)  // the grid's colour follows light and dark
   palette.observe(document.body, { attributeFilter: ["data-md-color-scheme"] })

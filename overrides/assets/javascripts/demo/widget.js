@@ -9,7 +9,8 @@
 
 import { confirmDiscard, editorInPlaceOf, keepText, keptText } from "./editing.js"
 import { mountPad } from "./pad.js"
-import { endsWithin, forgetDemo, onProgress, runDemo, startRuntime, stopDemo, stopPython } from "./runtime.js"
+import { endsWithin, forgetDemo, onProgress, runDemo, startRuntime, stopDemo, stopPython, waitsForAnother } from "./runtime.js"
+import { read, write } from "./storage.js"
 
 /** How long a streaming demo may take to finish its frame after Stop before it is interrupted */
 const STREAM_GRACE_MS = 1000
@@ -27,6 +28,46 @@ function readControl(form, control) {
   let value = Number(input.value)
   if (control.scale === "log") value = roundToFigures(10 ** value, 2)
   return control.integer ? Math.round(value) : value
+}
+
+/** A number as the reader reads it: 4,294,967,295 */
+const plain = value => value.toLocaleString("en-US", { maximumFractionDigits: 6 })
+
+/**
+ * Read a number or seed field as typed: the value to use, and what to tell the
+ * reader when the text is no number of the control's kind (nothing to use) or
+ * lies outside its range (the nearest end is used).
+ *
+ * @returns {{value: number|undefined, problem: string|undefined}}
+ */
+function readNumber(input, control) {
+  const kind = control.integer ? "a whole number" : "a number"
+  const range = control.min !== undefined && control.max !== undefined ? ` from ${plain(control.min)} to ${plain(control.max)}`
+    : control.min !== undefined ? ` of at least ${plain(control.min)}` : control.max !== undefined ? ` of at most ${plain(control.max)}` : ""
+  const rule = `${control.label} takes ${kind}${range}`
+  const value = Number(input.value)
+  if (input.validity.badInput || input.value.trim() === "" || !Number.isFinite(value) || (control.integer && !Number.isInteger(value))) {
+    return { problem: rule }
+  }
+  const used = Math.min(control.max ?? Infinity, Math.max(control.min ?? -Infinity, value))
+  return { value: used, problem: used === value ? undefined : `${rule}: using ${plain(used)}` }
+}
+
+/** Show or clear the note under a field whose text could not be used as typed */
+function flagField(input, problem) {
+  const control = input.closest(".demo__control")
+  let note = control.querySelector(".demo__invalid")
+  if (!note && problem) {
+    note = Object.assign(document.createElement("span"), { className: "demo__invalid", id: `${input.id}-invalid` })
+    note.setAttribute("role", "status")
+    control.append(note)
+  }
+  if (!note) return
+  note.hidden = !problem
+  note.textContent = problem ?? ""
+  input.toggleAttribute("aria-invalid", Boolean(problem))
+  if (problem) input.setAttribute("aria-describedby", note.id)
+  else input.removeAttribute("aria-describedby")
 }
 
 /** Round to a number of significant figures: a log slider gives 600, not 603 */
@@ -55,33 +96,37 @@ function resolutionFor(plot, inches) {
   return Math.max(40, Math.min(400, 10 * Math.round(pixels / inches / 10)))
 }
 
-/** A Stop button for blocks that have none: shown when a run takes long */
-function addStopButton(form) {
+/**
+ * A Stop button for blocks that have none, shown when a run takes long: it
+ * sits over the figure's corner, so showing it moves nothing on the page.
+ */
+function addStopButton(figure) {
   const button = document.createElement("button")
-  Object.assign(button, { type: "button", className: "md-button demo__stop", textContent: "Stop", hidden: true })
-  let actions = form.querySelector(".demo__actions")
-  if (!actions) {
-    actions = Object.assign(document.createElement("div"), { className: "demo__actions" })
-    form.append(actions)
-  }
-  actions.append(button)
+  Object.assign(button, { type: "button", className: "md-button demo__stop demo__stop--over", textContent: "Stop", hidden: true })
+  figure.append(button)
   return button
 }
 
 /**
  * Make a block's code editable, if it shows its code: the editor loads when
  * the reader opens the code, edits are kept in this browser (localStorage)
- * as they are typed, and Reset asks before discarding them.
+ * as they are typed, and Reset asks before discarding them. A saved edit runs
+ * by itself on the next visit only if its last run finished: one that failed
+ * or was stopped (an endless loop, say) waits for the reader's Run.
  *
- * @returns {{source: Function}} source() is the reader's code, or undefined if unedited
+ * @returns {{source: Function, held: Function, ran: Function}} source() is the
+ *   reader's code, or undefined if unedited; held() whether it must wait for Run;
+ *   ran(ok) records how a run of it ended
  */
 function mountCode(el, block, run) {
   const details = el.querySelector(".demo__code")
-  if (!details) return { source: () => undefined }
+  if (!details) return { source: () => undefined, held: () => false, ran: () => {} }
   const key = `demo-source:${block}`
+  const finished = `${key}:finished`  // "yes" once a run of the saved edit has ended well
   const original = details.querySelector(".demo__source code").textContent
   const status = details.querySelector(".demo__code-status")
   let edited = keptText(key)
+  let held = edited !== null && read(finished) !== "yes"
   let editor = null
 
   const kept = text => {
@@ -90,7 +135,9 @@ function mountCode(el, block, run) {
   }
   if (edited !== null) {
     details.open = true
-    status.textContent = "Your edited code, saved in this browser, is in use."
+    status.textContent = held
+      ? "Your edited code is saved in this browser. Its last run did not finish, so it does not run by itself: press Run when ready, or Reset."
+      : "Your edited code, saved in this browser, is in use."
   }
 
   function openEditor() {
@@ -102,14 +149,19 @@ function mountCode(el, block, run) {
   details.addEventListener("toggle", openEditor)
   openEditor()
 
-  details.querySelector(".demo__code-run").addEventListener("click", run)
+  details.querySelector(".demo__code-run").addEventListener("click", () => { held = false; run() })
   details.querySelector(".demo__code-reset").addEventListener("click", async () => {
     if (edited === null || !confirmDiscard("your changes to this code")) return
     if (editor) (await editor).reset()
     kept(keepText(key, original, original))
+    held = false
     run()
   })
-  return { source: () => edited ?? undefined }
+  return {
+    source: () => edited ?? undefined,
+    held: () => held,
+    ran: ok => { if (edited !== null) write(finished, ok ? "yes" : null) },
+  }
 }
 
 /* ----------------------------------------------------------------------------
@@ -132,7 +184,7 @@ export function mountDemo(el, workerURL) {
   const status = el.querySelector(".demo__status")
   const output = el.querySelector(".demo__output")
   const runButton = el.querySelector(".demo__run")
-  const stopButton = el.querySelector(".demo__stop") ?? addStopButton(form)
+  const stopButton = el.querySelector(".demo__stop") ?? addStopButton(el.querySelector(".demo__figure"))
   let canvas = null
   let running = null  // the run in flight: {id, done}
   let slow = null  // shows Stop when a run takes long
@@ -150,7 +202,10 @@ export function mountDemo(el, workerURL) {
     output.textContent = [result.stdout, result.error].filter(Boolean).join("\n")
     output.classList.toggle("demo__output--error", Boolean(result.error))
     el.classList.toggle("demo--error", Boolean(result.error))
-    if (result.error) return
+    if (result.error) {
+      readout.textContent = "This run failed (see below): the figure above is from the last run that worked."
+      return
+    }
     readout.textContent = result.text
     plot.setAttribute("aria-label", result.text)
     if (!canvas) {
@@ -173,21 +228,45 @@ export function mountDemo(el, workerURL) {
     }
     el.setAttribute("aria-busy", "true")
     if (config.stream) stopButton.hidden = false
-    else slow = setTimeout(() => { stopButton.hidden = false }, 1000)
+    else slow = setTimeout(showStop, 1000)
     const dpi = resolution()
+    const source = code.source()
+    if (source !== undefined) code.ran(false)  // until it ends well: a reload mid-run must not start it again
     let start = performance.now()
-    running = runDemo({ block, demo: config.demo, params: { ...values }, dpi, narrow: narrow(), source: code.source() }, frame => {
+    const stopProgress = onProgress(showProgress)  // a run sent to a restarting Python shows its start-up
+    const begun = () => { stopProgress(); if (status.dataset.waiting || el.classList.contains("demo--loading")) clearStatus() }
+    running = runDemo({ block, demo: config.demo, params: { ...values }, dpi, narrow: narrow(), source }, frame => {
       show(frame)
       // Announce each repaint (the benchmark times it; nothing else needs it)
       el.dispatchEvent(new CustomEvent("demo:shown", { bubbles: true, detail: { ms: performance.now() - start, error: frame.error } }))
       start = performance.now()
-    })
+    }, begun)
     const end = await running.done
+    begun()
+    if (source !== undefined) code.ran(!end.error)
     running = null
     clearTimeout(slow)
-    stopButton.hidden = true
+    hideStop()
     el.removeAttribute("aria-busy")
     if (queued) { queued = false; update() }
+  }
+
+  /** Offer Stop for a run that takes long, saying so when it is only waiting for another run */
+  function showStop() {
+    stopButton.hidden = false
+    if (running && waitsForAnother(running.id)) {
+      status.dataset.waiting = "yes"
+      status.textContent = "Waiting: Python is busy with another run (on this page or one you left). Stop ends that run."
+    }
+  }
+
+  /** Hide Stop; if it had the focus, keep the focus in the block rather than drop it to the page */
+  function hideStop() {
+    const focused = stopButton === document.activeElement
+    stopButton.hidden = true
+    if (!focused) return
+    const codeRun = el.querySelector(".demo__code[open] .demo__code-run")
+    ;(runButton ?? codeRun ?? form.querySelector("input, select, button"))?.focus()
   }
 
   /** Start Python (once per tab) and run this block for the first time */
@@ -197,15 +276,22 @@ export function mountDemo(el, workerURL) {
     const stop = onProgress(showProgress)
     try {
       await startRuntime(workerURL)
-      status.replaceChildren()
-      el.classList.remove("demo--loading")
-      if (!runButton) await update()
     } catch (error) {
       started = false
       status.textContent = `Python could not start: ${error.message}. Click the demo to try again.`
+      return
     } finally {
       stop()
     }
+    clearStatus()
+    if (!runButton && !code.held()) await update()
+  }
+
+  /** Empty the status line: no progress bar, no note of waiting */
+  function clearStatus() {
+    status.replaceChildren()
+    delete status.dataset.waiting
+    el.classList.remove("demo--loading")
   }
 
   /** Show how far start-up has got */
@@ -228,7 +314,12 @@ export function mountDemo(el, workerURL) {
   form.addEventListener("input", event => {
     const control = config.controls.find(c => c.name === event.target.name)
     if (!control) return
-    values[control.name] = readControl(form, control)
+    if (control.type === "number" || control.type === "seed") {
+      const { value, problem } = readNumber(event.target, control)
+      flagField(event.target, problem && (value === undefined ? `${problem}: the figure still uses ${plain(values[control.name])}` : problem))
+      if (value === undefined || value === values[control.name]) return
+      values[control.name] = value
+    } else values[control.name] = readControl(form, control)
     showConditional()
     if (control.type === "slider") showValue(form, control, values[control.name])
     if (runButton) runButton.classList.add("demo__run--pending")  // runs only when pressed
@@ -244,11 +335,17 @@ export function mountDemo(el, workerURL) {
   stopButton.addEventListener("click", async () => {
     const run = running
     if (!run) return
+    queued = false  // Stop means stop: changes made during the run do not start another
     if (config.stream) {
       stopDemo(run.id)
       if (await endsWithin(run.done, STREAM_GRACE_MS)) return
     }
     stopPython()  // a frame that never ends (edited code) is interrupted too
+  })
+  // Leaving a number field shows the value in use, e.g. 0 for a seed typed as -5
+  form.addEventListener("change", event => {
+    const control = config.controls.find(c => c.name === event.target.name)
+    if (control?.type === "number" || control?.type === "seed") event.target.value = String(values[control.name])
   })
   const code = mountCode(el, block, update)
   for (const button of form.querySelectorAll(".demo__reroll")) {
@@ -256,6 +353,7 @@ export function mountDemo(el, workerURL) {
       const input = form.querySelector(`[name="${button.dataset.for}"]`)
       input.value = Math.floor(Math.random() * 2 ** 31)
       values[input.name] = Number(input.value)
+      flagField(input, undefined)
       if (runButton) runButton.classList.add("demo__run--pending")
       else if (started) update()
       else activate()

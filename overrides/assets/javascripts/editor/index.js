@@ -10,20 +10,21 @@ import { basicSetup } from "codemirror"
 import { indentWithTab } from "@codemirror/commands"
 import { python } from "@codemirror/lang-python"
 import { classHighlighter } from "@lezer/highlight"
-import { syntaxHighlighting } from "@codemirror/language"
+import { indentUnit, syntaxHighlighting } from "@codemirror/language"
 import { EditorView, keymap } from "@codemirror/view"
 
 /**
  * Create an editor.
  *
- * Tab indents; Escape then Tab moves the focus on, so keyboard users are never
- * trapped. Shift+Enter runs.
+ * Tab indents by four spaces, as PEP 8 and the book's code do; Escape then Tab
+ * moves the focus on, so keyboard users are never trapped (the element named
+ * by `describedBy` says so). Shift+Enter runs.
  *
  * @param {HTMLElement} parent - where the editor goes
- * @param {object} options - {doc, label, onChange(text), onRun()}
+ * @param {object} options - {doc, label, describedBy, onChange(text), onRun()}
  * @returns {EditorView} the editor; `.state.doc.toString()` is its text
  */
-export function createEditor(parent, { doc, label, onChange, onRun }) {
+export function createEditor(parent, { doc, label, describedBy, onChange, onRun }) {
   return new EditorView({
     doc,
     parent,
@@ -32,8 +33,9 @@ export function createEditor(parent, { doc, label, onChange, onRun }) {
       basicSetup,
       keymap.of([indentWithTab]),
       python(),
+      indentUnit.of("    "),
       syntaxHighlighting(classHighlighter),
-      EditorView.contentAttributes.of({ "aria-label": label }),
+      EditorView.contentAttributes.of({ "aria-label": label, "aria-describedby": describedBy }),
       EditorView.updateListener.of(update => { if (update.docChanged) onChange(update.state.doc.toString()) }),
     ],
   })
