@@ -9,10 +9,11 @@ from test_every_demo import PAGES
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def axe_violations(page) -> list[str]:
+def axe_violations(page, within: str = "html") -> list[str]:
     page.add_script_tag(path=str(AXE))
     return page.evaluate(
-        "async () => (await axe.run()).violations.map(v => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0].target.join(' ')} ${v.nodes[0].failureSummary}`)"
+        "async within => (await axe.run(within)).violations.map(v => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0].target.join(' ')} ${v.nodes[0].failureSummary}`)",
+        within,
     )
 
 
@@ -36,6 +37,22 @@ def test_the_drawing_pad_passes_axe_once_shown(browser, server, scheme):
     page.locator(".demo select[name=target]").first.select_option("points")
     page.locator(".demo__pad-canvas").wait_for(state="visible")
     violations = axe_violations(page)
+    context.close()
+    assert violations == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_start_up_progress_is_readable(browser, server, scheme):
+    """The progress line shows whenever a demo starts on the first screen: it must pass axe too."""
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    held = []  # the packages' download, held back so the progress stays on screen
+    page.route("**/site-packages.pack.gz", held.append)
+    page.goto(server + "/part1/sampling/")
+    page.locator(".demo__status progress + span").first.wait_for()
+    violations = axe_violations(page, ".demo__status")
+    for route in held:
+        route.continue_()
     context.close()
     assert violations == []
 

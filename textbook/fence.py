@@ -202,7 +202,7 @@ def _control_html(block: str, control: Control, values: dict) -> str:
         )
         field = f'<input id="{ident}" name="{name}" type="number" value="{control.value}"{bounds}>'
         if control.kind == "seed":
-            field += f'<button type="button" class="demo__reroll" data-for="{name}" aria-label="New random seed">New seed</button>'
+            field += f'<button type="button" class="demo__reroll" data-for="{name}" title="Draw a new random seed">New seed</button>'
     hidden = "" if control.shown(values) else " hidden"
     return f'<div class="demo__control demo__control--{control.kind}"{help_text}{hidden}><label for="{ident}">{label}</label>{field}</div>'
 
