@@ -182,6 +182,29 @@ def test_moons_loss_levels_off_a_little_above_3():
         assert abs(losses[-500:-250].mean() - losses[-250:].mean()) < 0.05  # then levels off
 
 
+def _plateau(**recipe) -> float:
+    """Where the moons' running loss ends, averaged over the seeds, after
+    checking it has levelled off (the last two windows of 250 steps agree)."""
+    ends = []
+    for seed in SEEDS:
+        losses = trained("moons", seed=seed, **recipe)[1]
+        assert abs(losses[-500:-250].mean() - losses[-250:].mean()) < 0.05, (recipe, seed)
+        ends.append(fm.smoothed(losses)[-1])
+    return float(np.mean(ends))
+
+
+def test_a_plateau_means_neither_done_nor_stuck():
+    """finale: the default levels off near 3.07, width 4 near 3.38, lr 0.002
+    near 3.25, all flat, and the last two draw samples more than twice as far."""
+    states('means neither "done" nor "stuck"', "levels off\n near $3.07$", "levels off just as flat near\n$3.38$",
+           "to $0.002$ near $3.25$", "more than twice as far from the real data")
+    assert _plateau() == pytest.approx(3.07, abs=0.02)
+    assert _plateau(width=4) == pytest.approx(3.38, abs=0.02)
+    assert _plateau(lr=0.002) == pytest.approx(3.25, abs=0.02)
+    assert mean_gap("moons", width=4) > 2 * mean_gap("moons")
+    assert mean_gap("moons", lr=0.002) > 2 * mean_gap("moons")
+
+
 def test_the_marginal_velocity_is_the_best_answer_under_the_squared_loss():
     """Any other field scores higher: shift the exact one and the ring loss rises."""
     rng = np.random.default_rng(3)
