@@ -112,13 +112,23 @@ def test_recipe_batch_256_lr_002_cosine_to_2_percent_ema_099_roughly_100_steps()
     assert 1 / (1 - fm.EMA_DECAY) == pytest.approx(100)
 
 
-def test_adam_moves_every_weight_by_about_the_learning_rate_whatever_its_slope():
-    """'every weight moves by roughly eta per step, however steep or flat its direction'."""
+def test_adam_moves_every_weight_by_at_most_about_the_learning_rate_whatever_its_slope():
+    """'by at most about eta per step, however steep or flat ... by about eta while
+    its gradient keeps pointing the same way, by less when it keeps changing sign'."""
+    states("at most about\n   $\\eta$ per step", "by less when the\n   gradient keeps changing sign")
     state = mlp.TrainState.create((3, 2), np.random.default_rng(0), np.float64)
-    before = state.params.copy()
-    grad = np.geomspace(1e-4, 1e3, len(before))  # slopes over seven orders of magnitude
-    mlp.adam_update(state, grad, 1, 0.01, 0.99, np.empty_like(before))
-    np.testing.assert_allclose(np.abs(state.params - before), 0.01, rtol=1e-3)
+    grad = np.geomspace(1e-4, 1e3, len(state.params))  # slopes over seven orders of magnitude
+    scratch = np.empty_like(grad)
+    moves = []
+    for step in range(1, 6):  # the same gradient five times: about eta each step
+        before = state.params.copy()
+        mlp.adam_update(state, grad, step, 0.01, 0.99, scratch)
+        moves.append(np.abs(state.params - before))
+    np.testing.assert_allclose(moves, 0.01, rtol=1e-3)
+    for step in range(6, 12):  # now a gradient that flips sign every step
+        before = state.params.copy()
+        mlp.adam_update(state, grad * (-1) ** step, step, 0.01, 0.99, scratch)
+        assert np.all(np.abs(state.params - before) < 0.01)
 
 
 def test_network_has_three_layers_of_32_silu_units_9_inputs_2498_numbers():
@@ -165,9 +175,13 @@ def test_ring_trained_running_loss_ends_less_than_015_above_the_best():
 
 
 def test_ring_leftover_is_the_targets_spread_402_at_t0_and_the_noises_2_at_t1():
-    states("the target, $4.02$, remains", "which leaves $2$")
+    states("the target, $4.02$ ($= 2^2 + 2 \\cdot 0.1^2$", "which leaves $2$")
     rng = np.random.default_rng(2)
     assert fm.RING_RADIUS**2 + 2 * fm.RING_SIGMA**2 == pytest.approx(4.02)
+    states("$8$ small round\nGaussian blobs, each of standard deviation $0.1$", "circle\nof radius $2$", "which has radius $3$ and standard\ndeviation $0.3$")
+    assert (fm.RING_MODES, fm.RING_SIGMA, fm.RING_RADIUS) == (8, 0.1, 2.0)
+    eight = vf.TARGETS["8 Gaussians"]
+    assert np.allclose(np.linalg.norm(eight.means, axis=1), 3.0) and eight.std == 0.3
     assert ring_residual(0.0, 200_000, rng) == pytest.approx(4.02, abs=0.03)
     assert ring_residual(1.0, 200_000, rng) == pytest.approx(2.0, abs=0.02)
 
@@ -421,15 +435,18 @@ def test_digits_data_and_network_sizes(digits):
            "two hidden layers of $256$ units and about $103{,}000$ weights", "for $4{,}000$ steps", "under $200$ kB")
     assert images.shape == (1797, 64) and images.min() == -1 and images.max() == 1
     assert dg.N_CLASSES == 10 and (td.WIDTH, td.DEPTH, td.STEPS) == (256, 2, 4000)
+    states("the learning rate starts at\n$0.002$", "keeps $0.999$ of itself", "roughly the last thousand steps", "averaged over the $64$\npixels")
+    assert td.LR == 0.002 and td.EMA_DECAY == 0.999 and td.BATCH == fm.DEFAULT_BATCH and 1 / (1 - td.EMA_DECAY) == pytest.approx(1000)
     assert model.sizes == (81, 256, 256, 64)
     assert round(mlp.n_params(model.sizes), -3) == 103_000
     assert os.path.getsize(path) < 200_000
 
 
 def test_digits_loss_levels_off_near_045_per_pixel(digits):
-    states("near $0.45$ per pixel")
+    states("near $0.45$ per pixel", "about $29$ per image")
     with np.load(digits[2]) as f:
         assert float(f["final_loss"]) == pytest.approx(0.45, abs=0.02)
+        assert round(64 * float(f["final_loss"])) == pytest.approx(29, abs=1)
 
 
 def test_digits_more_than_nine_in_ten_recognised_for_every_digit(digits, classifier):

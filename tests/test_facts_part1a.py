@@ -293,13 +293,15 @@ def test_losses_mean_274_4_median_240():
 
 
 def test_losses_outlier_1500_moves_mean_by_a_ninth():
-    """losses: outlier 600 -> 1500: mean to 374.4 (moved 900/9 = 100), median stays 240 while the outlier is the largest price."""
+    """losses: outlier 600 -> 1500: mean to 374.4 (moved 900/9 = 100); the median
+    stays 240 "for any outlier price of 240 k€ or more", and only then."""
     a, b = best_constant.compute(600), best_constant.compute(1500)
     assert round(b.mean, 1) == 374.4 and round(b.best_l2, 1) == 374.4
     assert np.isclose(b.mean - a.mean, 900 / 9)
-    others = best_constant.PRICES[:-1].max()
-    for outlier in np.arange(others + 1, 2001, 50):
+    assert "for any outlier price of 240 k€ or\nmore" in page("losses")
+    for outlier in np.arange(240, 2001, 10):
         assert best_constant.compute(outlier).best_l1 == 240
+    assert best_constant.compute(230).best_l1 < 240
 
 
 def test_losses_exercise_solution_code():
