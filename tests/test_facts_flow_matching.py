@@ -159,7 +159,7 @@ def best_ring_loss() -> float:
 
 
 def test_ring_zero_network_scores_602_and_best_possible_loss_is_358():
-    states("always answers $0$ scores about $6.02$", "still scores about $3.58$")
+    states("always answers $0$ reaches a loss of about $6.02$", "still leaves about $3.58$", "$4.02 + 2 = 6.02$")
     rng = np.random.default_rng(1)
     x0, x1 = rng.standard_normal((400_000, 2)), fm.make_target("ring").sample(400_000, rng)
     assert float(((x1 - x0) ** 2).sum(1).mean()) == pytest.approx(6.02, abs=0.01)
@@ -231,6 +231,16 @@ def test_the_marginal_velocity_is_the_best_answer_under_the_squared_loss():
 
 
 # Sampling and the score -------------------------------------------------------------
+
+
+def test_nfe_is_n_for_euler_and_2n_for_midpoint_and_the_readout_shows_it():
+    states("**number of function evaluations** (NFE)", "$n$ for $n$ Euler steps, $2n$ for $n$ midpoint steps")
+    for method, per_step in (("euler", 1), ("midpoint", 2)):
+        calls = []
+        fm.integrate(lambda x, t: calls.append(t) or -x, np.zeros((3, 2)), 7, method)
+        assert len(calls) == 7 * per_step
+        r = result("ring", euler_steps=7, midpoint=method == "midpoint")
+        assert r.evaluations == 7 * per_step and f"{7 * per_step} network evaluations" in fm.describe(r)
 
 
 def test_euler_error_goes_like_h_and_midpoint_like_h_squared():
@@ -340,7 +350,7 @@ def test_score_keeps_improving_with_2_3_5_10_20_euler_steps():
 
 
 def test_midpoint_with_5_steps_scores_as_well_as_euler_with_50():
-    states("set *Euler steps* to $5$", "plain Euler with $50$ steps, for $10$ network evaluations instead of $50$")
+    states("set *Sampling steps* to\n  $5$", "plain Euler with $50$ steps, for an NFE of $10$ instead of $50$")
     for target in ("moons", "ring", "points"):
         mid = mean_gap(target, euler_steps=5, midpoint=True)
         euler = mean_gap(target, euler_steps=50)
@@ -383,7 +393,7 @@ def test_learning_rate_03_unstable_0002_over_twice_as_far():
 
 
 def test_width_4_over_three_times_worse_width_128_about_the_same_as_32():
-    states("more than three times worse than with $32$", "A width of $128$ does about as well as $32$")
+    states("more than three times as far from the\n  floor as with $32$", "A width of $128$ does about as well as $32$")
     default = mean_gap("moons")
     assert mean_gap("moons", width=4) > 3 * default
     assert abs(mean_gap("moons", width=128) - default) < 0.03
