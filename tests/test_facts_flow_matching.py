@@ -132,7 +132,7 @@ def test_adam_moves_every_weight_by_at_most_about_the_learning_rate_whatever_its
 
 
 def test_network_has_three_layers_of_32_silu_units_9_inputs_2498_numbers():
-    states("three hidden layers of $32$ units", "$2{,}498$ numbers", "$9$ inputs", "$k = 1, 2, 3$")
+    states("three hidden\n[layers of $32$ units]", "$2{,}498$ numbers", "$9$ inputs", "$k = 1, 2, 3$")
     sizes = fm.init_model().sizes
     assert sizes == (9, 32, 32, 32, 2) and fm.N_FREQ == 3 and fm.N_INPUT == 9
     assert mlp.n_params(sizes) == 2498

@@ -53,11 +53,14 @@ def normal_cdf(x: float) -> float:
 def test_gvd_classifier_trained_by_300_gradient_steps():
     """generative-vs-discriminative: "by 300 steps of gradient descent"."""
     assert gen_vs_disc.GD_STEPS == 300
-    assert "300 steps of gradient descent" in page("generative-vs-discriminative")
+    assert "300 steps of [gradient descent]" in " ".join(page("generative-vs-discriminative").split())
 
 
 def test_gvd_ellipses_enclose_about_86_percent():
-    """generative-vs-discriminative: "the ellipses enclose about 86 % of each fitted Gaussian"."""
+    """generative-vs-discriminative: each ellipse is two standard deviations out;
+    a 2-D Gaussian puts 1 - e^{-2}, about 86 %, of its points inside."""
+    flat = " ".join(page("generative-vs-discriminative").split())
+    assert "two standard deviations out" in flat and "$1 - e^{-2}$, about 86 %" in flat
     # The drawn ellipse is the 2-standard-deviation contour (k = 2 by default).
     mean, cov = np.array([0.5, -1.0]), np.array([[1.0, 0.6], [0.6, 1.0]])
     points = gen_vs_disc._ellipse(mean, cov)
@@ -99,6 +102,8 @@ def test_gvd_five_numbers_per_class():
     m = gen_vs_disc.compute()
     unique_covariance_entries = len(np.triu_indices(2)[0])
     assert m.means.shape[1] + unique_covariance_entries == 5
+    flat = " ".join(page("generative-vs-discriminative").split())
+    assert "five numbers per class: the two coordinates of the mean, the variance" in flat
 
 
 # sampling.md -------------------------------------------------------------------
