@@ -39,6 +39,11 @@ import numpy as np
 def sample(probabilities, n, rng):
     return rng.integers(0, len(probabilities), n)
 """,
+        "does not clip: index K when u lies above a cumulative sum that rounding left below 1": """
+import numpy as np
+def sample(probabilities, n, rng):
+    return np.searchsorted(np.cumsum(probabilities), rng.random(n), side="right")
+""",
     },
     "count-images": {
         "numpy integers overflow": """
