@@ -193,8 +193,17 @@ def draw(c: Copies, fig):
                 ax.set_xticks([])
                 ax.set_yticks([])
                 if field == samples:
-                    labels.append((ax.set_xlabel("", fontsize=7, labelpad=2), distance, i))
+                    labels.append((ax.text(0.5, -0.04, "", transform=ax.transAxes, ha="center", va="top", fontsize=7), distance, i))
             rows.append((field, row))
+
+    # Only the pictures and the distances change; titles and layout are drawn
+    # once ("Sliders that keep up"). Each tile's frame is drawn over its picture.
+    for _, row in rows:
+        for im in row:
+            for artist in (im, *im.axes.spines.values()):
+                artist.set_animated(True)
+    for label, _, _ in labels:
+        label.set_animated(True)
 
     def update(c: Copies) -> None:
         for field, row in rows:

@@ -278,13 +278,13 @@ def draw(r: FieldComparison, fig):
     X, Y = np.meshgrid(ARROWS, ARROWS)
     title_u = _square(ax_u, "")
     title_v = _square(ax_v, "")
-    quiver = dict(angles="xy", scale_units="xy", scale=12, width=0.004)
+    quiver = dict(angles="xy", scale_units="xy", scale=6, width=0.005)  # longer than the finale's: these fields are slow at mid t
     arrows_u = ax_u.quiver(X, Y, r.exact[..., 0], r.exact[..., 1], color=EXACT_COLOUR, **quiver)
     arrows_v = ax_v.quiver(X, Y, r.learned[..., 0], r.learned[..., 1], color=LEARNED_COLOUR, **quiver)
 
     title_d = _square(ax_d, "")
     image = ax_d.imshow(
-        r.difference, origin="lower", extent=(-LIM, LIM, -LIM, LIM), cmap="Greys", vmin=0, vmax=MAX_DIFFERENCE
+        r.difference, origin="lower", extent=(-LIM, LIM, -LIM, LIM), cmap="Greys", vmin=0, vmax=MAX_DIFFERENCE, interpolation="bilinear"
     )
     cloud = ax_d.scatter(*r.cloud.T, s=2, color=CLOUD_COLOUR, linewidths=0, alpha=0.6)
     cloud.set_rasterized(True)

@@ -118,5 +118,5 @@ def test_draw_and_update_on_a_figure(size, data_file):
     update = ef.draw(ef.compute(3, 50, 0), fig)
     update(ef.compute(8, 20, 1))
     fig.canvas.draw()
-    labels = [t.get_text() for ax in fig.axes for t in [ax.xaxis.label] if t.get_text()]
-    assert len(labels) == 2 * ef.N_SHOWN
+    labels = [t.get_text() for ax in fig.axes for t in ax.texts if t.get_text()]
+    assert len(labels) == 2 * ef.N_SHOWN and all(float(label) >= 0 for label in labels)

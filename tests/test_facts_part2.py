@@ -109,6 +109,8 @@ def test_quadrature_to_three_decimals_checked_against_a_million_lines():
 def test_demo_measures_every_250_steps_on_2048_points_with_the_finales_recipe():
     states("every $250$\nsteps", "measured on $2{,}048$ fixed points", "averaged over the last $250$ steps")
     assert mf.CHUNK == 250 and mf.N_GAP == 2048
+    states("black where they differ by $2$ or more")
+    assert mf.MAX_DIFFERENCE == 2
     assert (mf.WIDTH, mf.LR, mf.BATCH) == (fm.DEFAULT_WIDTH, fm.DEFAULT_LR, fm.DEFAULT_BATCH)
 
 
