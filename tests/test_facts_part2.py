@@ -54,12 +54,16 @@ def two_point_spread(t: float) -> float:
     return float(w @ (1 - m**2)) / w.sum() / (1 - t) ** 2
 
 
+def two_point_floor() -> float:
+    s, w = np.polynomial.legendre.leggauss(200)
+    return sum(wi / 2 * two_point_spread((si + 1) / 2) for si, wi in zip(s, w))
+
+
 def test_two_points_floor_is_1_at_t0_falls_to_0_near_t1_and_averages_102():
     states("so $C_0 = 1$, the variance of $x_1$", "$C_t$ falls to $0$", "the floor is $C \\approx 1.02$")
     assert two_point_spread(0.0) == pytest.approx(1.0)
     assert two_point_spread(0.95) < 1e-6
-    s, w = np.polynomial.legendre.leggauss(200)
-    floor = sum(wi / 2 * two_point_spread((si + 1) / 2) for si, wi in zip(s, w))
+    floor = two_point_floor()
     assert floor == pytest.approx(1.02, abs=0.005)
     # and by brute force, with the field of the text
     rng = np.random.default_rng(0)
@@ -83,6 +87,22 @@ def test_two_points_posterior_mean_is_the_tanh_of_the_text():
     x, t = np.linspace(-3, 3, 13), 0.4
     up, down = np.exp(-((x - t) ** 2) / (2 * (1 - t) ** 2)), np.exp(-((x + t) ** 2) / (2 * (1 - t) ** 2))
     np.testing.assert_allclose((up - down) / (up + down), np.tanh(t * x / (1 - t) ** 2), atol=1e-12)
+
+
+def test_two_point_demo_floor_rises_to_about_19_near_04_and_is_all_but_0_by_08():
+    from demos import two_points as tp
+
+    states("climbs from $1$ to about $1.9$", "Between $t = 0$ and about $t = 0.4$", "By $t = 0.8$",
+           "lie $2/(1 - t)$ apart", "the field is $u_0(x) = -x$")
+    times = np.linspace(0, 0.95, 96)
+    values = np.array([tp.floor_at(t) for t in times])
+    assert values[0] == pytest.approx(1.0) and values.max() == pytest.approx(1.9, abs=0.03)
+    assert times[values.argmax()] == pytest.approx(0.4, abs=0.05)
+    assert np.all(np.diff(values[times <= 0.4]) > 0)  # rises all the way there
+    assert tp.floor_at(0.8) < 0.01
+    assert tp.floor_curve()[2] == pytest.approx(two_point_floor(), abs=1e-4)
+    x = np.linspace(-2, 2, 9)
+    np.testing.assert_allclose(tp.field(x, 0.0), -x, atol=1e-12)
 
 
 # Mixtures in the plane ---------------------------------------------------------------
