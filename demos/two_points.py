@@ -125,7 +125,7 @@ def draw(s: Slice, fig):
     times, values, floor = floor_curve()
     ax_c.plot(np.r_[0, times, 1], np.r_[floor_at(0.0), values, 0], color=FLOOR_COLOUR, linewidth=1.5)
     ax_c.axhline(floor, color=FLOOR_COLOUR, linestyle=":", linewidth=1)
-    ax_c.text(0.02, floor + 0.05, f"C = {floor:.2f}", fontsize=8, color=FLOOR_COLOUR, va="bottom")
+    average = ax_c.text(0.98, floor + 0.05, f"average C = {floor:.2f}", fontsize=8, color=FLOOR_COLOUR, va="bottom", ha="right")
     (here,) = ax_c.plot([s.t], [s.floor_t], "o", color=FLOOR_COLOUR, markersize=6)
     ax_c.set_xlim(0, 1)
     ax_c.set_ylim(0, 2.1)
@@ -133,8 +133,9 @@ def draw(s: Slice, fig):
     ax_c.set_title("floor $C_t$ at each time", fontsize=10)
     ax_c.tick_params(labelsize=8)
     # What changes with t, plus what is drawn over it: the frames and the
-    # legend, which steep curves cross ("Sliders that keep up")
-    for artist in (dots, mean, upper, lower, title, here, legend, *ax.spines.values(), *ax_c.spines.values()):
+    # legend, which steep curves cross, and the label the moving dot can pass
+    # under ("Sliders that keep up")
+    for artist in (dots, mean, upper, lower, title, here, legend, average, *ax.spines.values(), *ax_c.spines.values()):
         artist.set_animated(True)
     dots.set_rasterized(True)
 
