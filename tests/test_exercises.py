@@ -235,6 +235,34 @@ def pushed_mean_std(f, n, rng):
     return np.mean(z), np.std(z)
 """,
     },
+    "two-point-field": {
+        "forgetting to divide by 1 - t": """
+import numpy as np
+def exact_u(x, t, a, b):
+    logit = ((x - t * b) ** 2 - (x - t * a) ** 2) / (2 * (1 - t) ** 2)
+    p_a = 1 / (1 + np.exp(-logit))
+    return p_a * a + (1 - p_a) * b - x
+""",
+        "the points' places without the factor t": """
+import numpy as np
+def exact_u(x, t, a, b):
+    logit = ((x - b) ** 2 - (x - a) ** 2) / (2 * (1 - t) ** 2)
+    p_a = 1 / (1 + np.exp(-logit))
+    return (p_a * a + (1 - p_a) * b - x) / (1 - t)
+""",
+        "the two weights swapped": """
+import numpy as np
+def exact_u(x, t, a, b):
+    logit = ((x - t * b) ** 2 - (x - t * a) ** 2) / (2 * (1 - t) ** 2)
+    p_a = 1 / (1 + np.exp(-logit))
+    return ((1 - p_a) * a + p_a * b - x) / (1 - t)
+""",
+        "ignoring the place: always the middle of the two points": """
+import numpy as np
+def exact_u(x, t, a, b):
+    return ((a + b) / 2 - x) / (1 - t)
+""",
+    },
 }
 
 
