@@ -136,12 +136,19 @@ def flow_forward(x0: np.ndarray, mix: vf.Mixture, steps: int) -> tuple[np.ndarra
 
 
 @functools.lru_cache(maxsize=4)
-def particles(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """n particles from N(0, 1) moved by the field: positions (N_STEPS + 1, n)
-    and the log-density each carried along, (N_STEPS + 1, n)."""
+def particles(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """n particles from N(0, 1) moved by the field, computed once per (n, seed).
+
+    Returns the positions (N_STEPS + 1, n), the log-density each carried
+    along (N_STEPS + 1, n), which particles the second panel follows, and
+    their exact log p_t(X_t) at every step, (N_TRACKED, N_STEPS + 1).
+    """
     x0 = np.random.default_rng(seed).standard_normal((n, 1))
     path, logs = flow_forward(x0, TARGET_1D, N_STEPS)
-    return path[..., 0], logs
+    tracked = _tracked(path[0, :, 0])
+    times = np.linspace(0, 1, N_STEPS + 1)
+    exact_along = np.array([log_density(path[i, tracked], s, TARGET_1D) for i, s in enumerate(times)]).T
+    return path[..., 0], logs, tracked, exact_along
 
 
 @functools.lru_cache(maxsize=128)
@@ -181,17 +188,14 @@ def compute(t: float = 0.5, n_particles: int = 2000, seed: int = 0) -> Snapshot:
     if not 10 <= n <= 20_000:
         raise ValueError(f"n_particles must be between 10 and 20,000, got {n}")
     step = round(t * N_STEPS)
-    path, logs = particles(n, int(seed))
+    path, logs, tracked, exact_along = particles(n, int(seed))
     counts, _ = np.histogram(path[step], BINS)
-    tracked = _tracked(path[0])
-    all_times = np.linspace(0, 1, N_STEPS + 1)
-    exact_along = np.array([log_density(path[i, tracked][:, None], s, TARGET_1D) for i, s in enumerate(all_times)]).T
     return Snapshot(
         t=step / N_STEPS,
         histogram=counts / (n * np.diff(BINS)),
         predicted=predicted_density(step),
         exact=np.exp(log_density(CURVE_X[:, None], step / N_STEPS, TARGET_1D)),
-        times=all_times[: step + 1],
+        times=np.linspace(0, 1, N_STEPS + 1)[: step + 1],
         carried=logs[: step + 1, tracked].T,
         exact_along=exact_along,
         n=n,

@@ -263,6 +263,43 @@ def exact_u(x, t, a, b):
     return ((a + b) / 2 - x) / (1 - t)
 """,
     },
+    "divergence-by-differences": {
+        "every component's change along each coordinate (the whole Jacobian summed)": """
+import numpy as np
+def divergence(u, x, h=1e-4):
+    n, d = x.shape
+    total = np.zeros(n)
+    for i in range(d):
+        step = np.zeros(d)
+        step[i] = h
+        total += np.sum(u(x + step) - u(x - step), axis=1) / (2 * h)
+    return total
+""",
+        "dividing by h instead of 2h": """
+import numpy as np
+def divergence(u, x, h=1e-4):
+    n, d = x.shape
+    total = np.zeros(n)
+    for i in range(d):
+        step = np.zeros(d)
+        step[i] = h
+        total += (u(x + step)[:, i] - u(x - step)[:, i]) / h
+    return total
+""",
+        "only the first coordinate": """
+import numpy as np
+def divergence(u, x, h=1e-4):
+    step = np.zeros(x.shape[1])
+    step[0] = h
+    return (u(x + step)[:, 0] - u(x - step)[:, 0]) / (2 * h)
+""",
+        "the slopes kept per coordinate, not summed": """
+import numpy as np
+def divergence(u, x, h=1e-4):
+    n, d = x.shape
+    return np.stack([(u(x + h * np.eye(d)[i])[:, i] - u(x - h * np.eye(d)[i])[:, i]) / (2 * h) for i in range(d)], axis=1)
+""",
+    },
 }
 
 
