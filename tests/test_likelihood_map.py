@@ -29,7 +29,7 @@ def test_the_two_maps_agree_where_the_target_has_its_mass():
     r = lm.compute("3 unequal blobs", steps=24)
     error = np.abs(r.model - r.exact)
     assert np.max(error[r.exact > r.exact.max() - 2]) < 0.05  # on the blobs
-    assert np.max(error[r.exact > r.exact.max() - lm.SHADES]) < 0.3  # anywhere the colours show: a fraction of a shade
+    assert np.max(error[r.exact > lm.COLOUR_RANGE[0]]) < 0.3  # anywhere the colours show: a fraction of a shade
 
 
 def test_same_seed_same_samples_new_seed_new_ones_and_bad_input_refused():
