@@ -59,12 +59,15 @@ def test_the_carried_log_density_agrees_with_the_exact_one_to_about_a_thousandth
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_second_particle_loses_about_07_nats_in_the_split_and_the_edges_gain(seed):
-    states("its log-density falls by about $0.7$ nats", "The two particles at the edges gain density")
+    states("its log-density falls by about $0.7$ nats", "The two particles at the edges gain density",
+           "Between about $t = 0.3$ and $t = 0.6$ the field pulls the particles apart")
     path, logs, tracked, _ = df.particles(2000, seed)
     second = tracked[1]
     assert path[-1, second] < 0  # it ends at the smaller blob, on the left
     assert abs(path[-1, second]) < abs(df.TARGET_1D.means[0, 0])  # on its inner side
     assert 0.5 < logs[0, second] - logs[-1, second] < 0.9
+    at = lambda t: logs[round(t * df.N_STEPS), second]  # noqa: E731
+    assert at(0.3) - at(0.6) > 0.8 * (logs[0, second] - logs[-1, second])  # most of the fall is in the split
     for edge in (tracked[0], tracked[-1]):
         assert logs[-1, edge] > logs[0, edge]
 
