@@ -263,6 +263,26 @@ def exact_u(x, t, a, b):
     return ((a + b) / 2 - x) / (1 - t)
 """,
     },
+    "noise-to-velocity": {
+        "the weights of the path swapped (x = (1 - t) x1 + t x0)": """
+def velocity_from_noise(x, x0_hat, t):
+    x1_hat = (x - t * x0_hat) / (1 - t)
+    return x1_hat - x0_hat
+""",
+        "the clean data taken as x itself": """
+def velocity_from_noise(x, x0_hat, t):
+    return x - x0_hat
+""",
+        "the velocity pointing from the data to the noise": """
+def velocity_from_noise(x, x0_hat, t):
+    x1_hat = (x - (1 - t) * x0_hat) / t
+    return x0_hat - x1_hat
+""",
+        "dividing by 1 - t as if the score were wanted": """
+def velocity_from_noise(x, x0_hat, t):
+    return (x - x0_hat) / (1 - t)
+""",
+    },
 }
 
 
