@@ -44,24 +44,28 @@ def noise_level(gamma: float, t):
 
 
 def drift(x, t: float, gamma: float, mix=TARGET):
-    """u_t + g_t^2/2 grad log p_t, both exact."""
-    velocity = gp.mixture_velocity(mix, x, t)
+    """u_t + g_t^2/2 grad log p_t, both exact, from one posterior mean mbar(x) = E[blob mean | x_t = x]
+    (the loop's cost is all here): u_t = mbar + c_t (x - t mbar) as in velocity_field, and the score
+    (t mbar - x) / v_t as in gaussian_path.mixture_score."""
+    mbar, var, _ = vf._posterior_mean(x, t, mix)
+    velocity = mbar + (t * mix.std**2 - (1 - t)) / var * (x - t * mbar)
     if gamma == 0:
         return velocity
-    return velocity + noise_level(gamma, t) ** 2 / 2 * gp.mixture_score(mix, x, t)
+    return velocity + noise_level(gamma, t) ** 2 / 2 * (t * mbar - x) / var
 
 
 def simulate(start, gamma: float, rng, steps: int = STEPS, mix=TARGET, keep: int = 0, t_end: float = 1.0):
     """Euler-Maruyama from t = 0 to t_end; returns the end points and the first
     coordinate of the first `keep` particles at every step."""
     x, dt = start.copy(), t_end / steps
+    kicks = rng.standard_normal((steps, *x.shape)) if gamma > 0 else None  # one call instead of one per step
     paths = np.empty((steps + 1, keep))
     paths[0] = x[:keep, 0]
     for k in range(steps):
         t = k * dt
         x = x + drift(x, t, gamma, mix) * dt
         if gamma > 0:
-            x += noise_level(gamma, t) * np.sqrt(dt) * rng.standard_normal(x.shape)
+            x += noise_level(gamma, t) * np.sqrt(dt) * kicks[k]
         paths[k + 1] = x[:keep, 0]
     return x, paths
 

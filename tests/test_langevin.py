@@ -51,3 +51,11 @@ def test_compute_is_reproducible_and_its_trace_has_one_entry_per_step():
     assert np.array_equal(a.particles, b.particles) and len(a.trace) == 81
     with pytest.raises(ValueError):
         lg.compute("warm", 0.05, 80, 4)
+
+
+def test_the_fast_score_is_the_mixtures_exact_score():
+    from demos import gaussian_path as gp
+
+    x = np.random.default_rng(5).uniform(-4, 4, (200, 2))
+    for t in (0.0, 0.3, 1.0):
+        np.testing.assert_allclose(lg.score(x, t), gp.mixture_score(lg.TARGET, x, t), atol=1e-10)

@@ -68,3 +68,11 @@ def test_the_shaded_density_integrates_to_one():
     xs = np.linspace(-8, 8, 4001)
     for t in (0.0, 0.5, 1.0):
         assert np.trapezoid(sd.marginal_density_1d(xs, t), xs) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_the_drift_is_the_exact_velocity_plus_the_exact_score_term():
+    x = np.random.default_rng(6).uniform(-3, 3, (50, 2))
+    for t in (0.0, 0.4, 0.97):
+        for gamma in (0.0, 1.3):
+            expected = vf.marginal_velocity(x, t, sd.TARGET) + sd.noise_level(gamma, t) ** 2 / 2 * gp.mixture_score(sd.TARGET, x, t)
+            np.testing.assert_allclose(sd.drift(x, t, gamma), expected, atol=1e-10)
