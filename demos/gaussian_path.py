@@ -82,6 +82,15 @@ def x0_from_velocity(x, u, alpha, sigma, d_alpha, d_sigma):
     return (d_alpha * x - alpha * u) / (d_alpha * sigma - alpha * d_sigma)
 
 
+def x1_from_velocity(x, u, alpha, sigma, d_alpha, d_sigma):
+    """Solve u = alpha' x1 + sigma' (x - alpha x1)/sigma for x1."""
+    return (sigma * u - d_sigma * x) / (d_alpha * sigma - alpha * d_sigma)
+
+
+def score_from_velocity(x, u, alpha, sigma, d_alpha, d_sigma):
+    return (alpha * u - d_alpha * x) / (sigma * (d_alpha * sigma - alpha * d_sigma))
+
+
 def all_from_velocity(x, u, t):
     """x1hat, x0hat and score from the velocity on the linear path (0 < t < 1)."""
     alpha, sigma, d_alpha, d_sigma = linear_path(t)

@@ -119,7 +119,7 @@ def compute(gamma: float = 1.0, seed: int = 0) -> Comparison:
 
 def describe(r: Comparison) -> str:
     return (
-        f"noise γ = {r.gamma:.1f}: {r.share_right:.0%} of {N_PARTICLES} samples end in the right blob "
+        f"noise γ = {r.gamma:.1f}: {r.share_right:.0%} of {N_PARTICLES} samples end in the upper blob "
         f"(target {TARGET.weights[1]:.0%}); {r.switched:.0%} end in the other blob than the same start "
         "followed without noise."
     )

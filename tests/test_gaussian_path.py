@@ -36,6 +36,12 @@ def test_conversions_round_trip_on_any_gaussian_path(path):
     u = gp.velocity_from_x0(x, x0hat, alpha, sigma, d_alpha, d_sigma)
     np.testing.assert_allclose(gp.velocity_from_score(x, score, alpha, sigma, d_alpha, d_sigma), u, atol=1e-12)
     np.testing.assert_allclose(gp.x0_from_velocity(x, u, alpha, sigma, d_alpha, d_sigma), x0hat, atol=1e-12)
+    np.testing.assert_allclose(gp.x1_from_velocity(x, u, alpha, sigma, d_alpha, d_sigma), x1hat, atol=1e-12)
+    np.testing.assert_allclose(gp.score_from_velocity(x, u, alpha, sigma, d_alpha, d_sigma), score, atol=1e-12)
+    # the table's clean-data row: the velocity and the score written with x1hat alone
+    np.testing.assert_allclose(d_alpha * x1hat + d_sigma * (x - alpha * x1hat) / sigma, u, atol=1e-12)
+    np.testing.assert_allclose(-(x - alpha * x1hat) / sigma**2, score, atol=1e-12)
+    np.testing.assert_allclose((x + sigma**2 * score) / alpha, x1hat, atol=1e-12)
 
 
 @pytest.mark.parametrize("t", TIMES + (1.0,))
