@@ -283,6 +283,26 @@ def velocity_from_noise(x, x0_hat, t):
     return (x - x0_hat) / (1 - t)
 """,
     },
+    "langevin-step": {
+        "noise of size sqrt(eta), too little": """
+import numpy as np
+def langevin_step(x, score, eta, z):
+    return x + eta * score(x) + np.sqrt(eta) * z
+""",
+        "noise of size eta": """
+def langevin_step(x, score, eta, z):
+    return x + eta * score(x) + eta * z
+""",
+        "walking down the score instead of up": """
+import numpy as np
+def langevin_step(x, score, eta, z):
+    return x - eta * score(x) + np.sqrt(2 * eta) * z
+""",
+        "no noise at all: gradient ascent onto the peak": """
+def langevin_step(x, score, eta, z):
+    return x + eta * score(x)
+""",
+    },
 }
 
 
