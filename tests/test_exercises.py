@@ -300,6 +300,46 @@ def divergence(u, x, h=1e-4):
     return np.stack([(u(x + h * np.eye(d)[i])[:, i] - u(x - h * np.eye(d)[i])[:, i]) / (2 * h) for i in range(d)], axis=1)
 """,
     },
+    "noise-to-velocity": {
+        "the weights of the path swapped (x = (1 - t) x1 + t x0)": """
+def velocity_from_noise(x, x0_hat, t):
+    x1_hat = (x - t * x0_hat) / (1 - t)
+    return x1_hat - x0_hat
+""",
+        "the clean data taken as x itself": """
+def velocity_from_noise(x, x0_hat, t):
+    return x - x0_hat
+""",
+        "the velocity pointing from the data to the noise": """
+def velocity_from_noise(x, x0_hat, t):
+    x1_hat = (x - (1 - t) * x0_hat) / t
+    return x0_hat - x1_hat
+""",
+        "dividing by 1 - t as if the score were wanted": """
+def velocity_from_noise(x, x0_hat, t):
+    return (x - x0_hat) / (1 - t)
+""",
+    },
+    "langevin-step": {
+        "noise of size sqrt(eta), too little": """
+import numpy as np
+def langevin_step(x, score, eta, z):
+    return x + eta * score(x) + np.sqrt(eta) * z
+""",
+        "noise of size eta": """
+def langevin_step(x, score, eta, z):
+    return x + eta * score(x) + eta * z
+""",
+        "walking down the score instead of up": """
+import numpy as np
+def langevin_step(x, score, eta, z):
+    return x - eta * score(x) + np.sqrt(2 * eta) * z
+""",
+        "no noise at all: gradient ascent onto the peak": """
+def langevin_step(x, score, eta, z):
+    return x + eta * score(x)
+""",
+    },
 }
 
 
