@@ -42,6 +42,8 @@ setup() {
   npm run --silent build:editor >/dev/null
   # The finale's digits model is a build artefact: trained once (~10 s), never committed
   if [ ! -f demos/digits_fm.npz ]; then .venv/bin/python -m demos.train_digits; fi
+  # The digits themselves, for the exact field of the training set (scikit-learn ships them)
+  if [ ! -f demos/digits_data.npz ]; then .venv/bin/python -m demos.empirical_field; fi
   .venv/bin/python -m textbook.assets
 }
 

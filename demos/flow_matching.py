@@ -394,6 +394,12 @@ class FlowResult:
         """Whether this is a frame from the middle of a training run."""
         return self.steps < self.planned
 
+    @property
+    def evaluations(self) -> int:
+        """Network evaluations per sample (NFE): one per Euler step, two per
+        midpoint step. What sampling costs, whichever the method."""
+        return self.euler_steps * (2 if self.method == "midpoint" else 1)
+
 
 @dataclass(frozen=True)
 class Recipe:
@@ -575,7 +581,8 @@ def describe(result: FlowResult) -> str:
     return (
         f"{result.target.name}: {progress}, loss {smoothed(result.losses)[-1]:.3f}. "
         f"Energy distance of {len(result.samples):,} samples "
-        f"({result.euler_steps} {_METHOD_NAME[result.method]} steps) to the target: {result.energy:.4f} "
+        f"({result.euler_steps} {_METHOD_NAME[result.method]} steps, {result.evaluations} network evaluations each) "
+        f"to the target: {result.energy:.4f} "
         f"(two target sets: {result.floor:.4f}; raw noise: {result.ceiling:.3f})."
     )
 
@@ -644,7 +651,7 @@ def draw(result: FlowResult, fig):
         dots_s.set_offsets(result.samples)
         lines.set_segments(list(np.swapaxes(result.paths, 0, 1)))
         starts.set_offsets(result.paths[0])
-        title_s.set_text(f"generated,{line_break}{result.euler_steps} {_METHOD_NAME[result.method]} steps")
+        title_s.set_text(f"generated, {result.euler_steps} {_METHOD_NAME[result.method]}{line_break}steps, NFE {result.evaluations}")
         dots_v.set_offsets(result.at_t)
         arrows.set_UVC(result.grid[2], result.grid[3])
         title_v.set_text(f"learned velocity{line_break}at t = {result.arrow_t:.2f}")

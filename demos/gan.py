@@ -82,6 +82,59 @@ def _adam_step(params: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarra
     v += (1 - BETA2) * grad * grad
     params -= (lr * np.sqrt(1 - BETA2**t) / (1 - BETA1**t)) * m / (np.sqrt(v) + EPS)
 
+def _init_network(rng: np.random.Generator) -> np.ndarray:
+    """A fresh network's parameters in one flat vector, so Adam is a few
+    whole-array operations: [W1 (H), b1 (H), W2 (H), b2 (1)]."""
+    H = HIDDEN
+    p = np.zeros(3 * H + 1)
+    p[:H] = rng.normal(0, 1.0, H)
+    p[H : 2 * H] = rng.normal(0, 0.5, H)
+    p[2 * H : 3 * H] = rng.normal(0, 1 / np.sqrt(H), H)
+    return p
+
+
+def _discriminator_logit(d: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """A's output before the sigmoid (its log-odds that x is real), for a 1-D array x."""
+    H = HIDDEN
+    return np.tanh(x[:, None] * d[:H] + d[H : 2 * H]) @ d[2 * H : 3 * H] + d[3 * H]
+
+
+def _discriminator_gradient(d: np.ndarray, x: np.ndarray, sign: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """Gradient of A's log loss on the batch x (shape (n, 1); sign -1 for real,
+    +1 for generated; equal halves) into grad; returns exp(sign * logit)."""
+    H, half = HIDDEN, len(sign) // 2
+    a = np.tanh(x * d[:H] + d[H : 2 * H])
+    e = np.exp(sign * (a @ d[2 * H : 3 * H] + d[3 * H]))
+    dlogit = sign * e / (1 + e) / half
+    grad[2 * H : 3 * H] = dlogit @ a
+    grad[3 * H] = dlogit.sum()
+    da = dlogit[:, None] * d[2 * H : 3 * H] * (1 - a * a)
+    grad[:H] = x[:, 0] @ da
+    grad[H : 2 * H] = da.sum(axis=0)
+    return e
+
+
+def fresh_discriminator_accuracy(generated: np.ndarray, steps: int = 4000, lr: float = 0.01, seed: int = 0) -> float:
+    """Train a new discriminator of the game's size (same network, loss and
+    Adam) on half of `generated` against as many real samples, each step on
+    the whole training half, and return its accuracy on the other half (0.5 is
+    a coin toss)."""
+    rng = np.random.default_rng(seed)
+    generated = rng.permutation(np.asarray(generated, dtype=float))
+    n = len(generated) // 2
+    fake_train, fake_test = generated[:n], generated[n : 2 * n]
+    real_train, real_test = sample_real(rng, n), sample_real(rng, n)
+    x = np.r_[real_train, fake_train][:, None]
+    sign = np.r_[-np.ones(n), np.ones(n)]  # -1 real, +1 generated, as in the game
+    d, grad = _init_network(rng), np.zeros(3 * HIDDEN + 1)
+    m, v = np.zeros_like(d), np.zeros_like(d)
+    for t in range(1, steps + 1):
+        _discriminator_gradient(d, x, sign, grad)
+        _adam_step(d, grad, m, v, t, lr)
+    correct = np.r_[_discriminator_logit(d, real_test) > 0, _discriminator_logit(d, fake_test) <= 0]
+    return float(correct.mean())
+
+
 def mode_shares(samples: np.ndarray) -> np.ndarray:
     """Share of samples within COVER_WINDOW of each real mode."""
     near = np.abs(np.asarray(samples)[:, None] - MODES) < COVER_WINDOW
@@ -113,16 +166,7 @@ def compute(lr_g: float = 0.03, lr_d: float = 0.01, d_steps: int = 1, steps: int
     rng = np.random.default_rng(seed)
     H, B = HIDDEN, BATCH
 
-    # Each network's parameters live in one flat vector so Adam is a few
-    # whole-array operations: [W1 (H), b1 (H), W2 (H), b2 (1)].
-    def init() -> np.ndarray:
-        p = np.zeros(3 * H + 1)
-        p[:H] = rng.normal(0, 1.0, H)
-        p[H : 2 * H] = rng.normal(0, 0.5, H)
-        p[2 * H : 3 * H] = rng.normal(0, 1 / np.sqrt(H), H)
-        return p
-
-    g, d = init(), init()
+    g, d = _init_network(rng), _init_network(rng)
     gW1, gb1, gW2, gb2 = g[:H], g[H : 2 * H], g[2 * H : 3 * H], g[3 * H :]
     dW1, db1, dW2, db2 = d[:H], d[H : 2 * H], d[2 * H : 3 * H], d[3 * H :]
     grad_g, grad_d = np.zeros_like(g), np.zeros_like(d)
@@ -152,14 +196,7 @@ def compute(lr_g: float = 0.03, lr_d: float = 0.01, d_steps: int = 1, steps: int
         for j in range(d_steps):
             x[:B, 0] = real[step, j]
             x[B:, 0] = fake[j * B : (j + 1) * B]
-            a = np.tanh(x * dW1 + db1)
-            e = np.exp(sign * (a @ dW2 + db2[0]))
-            dlogit = sign * e / (1 + e) / B
-            grad_d[2 * H : 3 * H] = dlogit @ a
-            grad_d[3 * H] = dlogit.sum()
-            da = dlogit[:, None] * dW2 * (1 - a * a)
-            grad_d[:H] = x[:, 0] @ da
-            grad_d[H : 2 * H] = da.sum(axis=0)
+            e = _discriminator_gradient(d, x, sign, grad_d)
             t_d += 1
             _adam_step(d, grad_d, m_d, v_d, t_d, lr_d)
         loss_d[step] = np.log1p(e).sum() / B  # -mean log A(real) - mean log(1 - A(fake))

@@ -3,7 +3,7 @@ is marked solved, hints come one at a time, and progress survives a reload."""
 
 from test_browser import SAMPLING
 
-RIGHT = "import numpy as np\ndef sample(probabilities, n, rng): return np.searchsorted(np.cumsum(probabilities), rng.random(n), side='right')\n"
+RIGHT = "import numpy as np\ndef sample(probabilities, n, rng): return np.minimum(np.searchsorted(np.cumsum(probabilities), rng.random(n), side='right'), len(probabilities) - 1)\n"
 WRONG = "import numpy as np\ndef sample(probabilities, n, rng): return rng.integers(0, len(probabilities), n)\n"
 
 

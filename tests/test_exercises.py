@@ -39,6 +39,11 @@ import numpy as np
 def sample(probabilities, n, rng):
     return rng.integers(0, len(probabilities), n)
 """,
+        "does not clip: index K when u lies above a cumulative sum that rounding left below 1": """
+import numpy as np
+def sample(probabilities, n, rng):
+    return np.searchsorted(np.cumsum(probabilities), rng.random(n), side="right")
+""",
     },
     "count-images": {
         "numpy integers overflow": """
@@ -228,6 +233,111 @@ import numpy as np
 def pushed_mean_std(f, n, rng):
     z = rng.standard_normal(n)
     return np.mean(z), np.std(z)
+""",
+    },
+    "two-point-field": {
+        "forgetting to divide by 1 - t": """
+import numpy as np
+def exact_u(x, t, a, b):
+    logit = ((x - t * b) ** 2 - (x - t * a) ** 2) / (2 * (1 - t) ** 2)
+    p_a = 1 / (1 + np.exp(-logit))
+    return p_a * a + (1 - p_a) * b - x
+""",
+        "the points' places without the factor t": """
+import numpy as np
+def exact_u(x, t, a, b):
+    logit = ((x - b) ** 2 - (x - a) ** 2) / (2 * (1 - t) ** 2)
+    p_a = 1 / (1 + np.exp(-logit))
+    return (p_a * a + (1 - p_a) * b - x) / (1 - t)
+""",
+        "the two weights swapped": """
+import numpy as np
+def exact_u(x, t, a, b):
+    logit = ((x - t * b) ** 2 - (x - t * a) ** 2) / (2 * (1 - t) ** 2)
+    p_a = 1 / (1 + np.exp(-logit))
+    return ((1 - p_a) * a + p_a * b - x) / (1 - t)
+""",
+        "ignoring the place: always the middle of the two points": """
+import numpy as np
+def exact_u(x, t, a, b):
+    return ((a + b) / 2 - x) / (1 - t)
+""",
+    },
+    "divergence-by-differences": {
+        "every component's change along each coordinate (the whole Jacobian summed)": """
+import numpy as np
+def divergence(u, x, h=1e-4):
+    n, d = x.shape
+    total = np.zeros(n)
+    for i in range(d):
+        step = np.zeros(d)
+        step[i] = h
+        total += np.sum(u(x + step) - u(x - step), axis=1) / (2 * h)
+    return total
+""",
+        "dividing by h instead of 2h": """
+import numpy as np
+def divergence(u, x, h=1e-4):
+    n, d = x.shape
+    total = np.zeros(n)
+    for i in range(d):
+        step = np.zeros(d)
+        step[i] = h
+        total += (u(x + step)[:, i] - u(x - step)[:, i]) / h
+    return total
+""",
+        "only the first coordinate": """
+import numpy as np
+def divergence(u, x, h=1e-4):
+    step = np.zeros(x.shape[1])
+    step[0] = h
+    return (u(x + step)[:, 0] - u(x - step)[:, 0]) / (2 * h)
+""",
+        "the slopes kept per coordinate, not summed": """
+import numpy as np
+def divergence(u, x, h=1e-4):
+    n, d = x.shape
+    return np.stack([(u(x + h * np.eye(d)[i])[:, i] - u(x - h * np.eye(d)[i])[:, i]) / (2 * h) for i in range(d)], axis=1)
+""",
+    },
+    "noise-to-velocity": {
+        "the weights of the path swapped (x = (1 - t) x1 + t x0)": """
+def velocity_from_noise(x, x0_hat, t):
+    x1_hat = (x - t * x0_hat) / (1 - t)
+    return x1_hat - x0_hat
+""",
+        "the clean data taken as x itself": """
+def velocity_from_noise(x, x0_hat, t):
+    return x - x0_hat
+""",
+        "the velocity pointing from the data to the noise": """
+def velocity_from_noise(x, x0_hat, t):
+    x1_hat = (x - (1 - t) * x0_hat) / t
+    return x0_hat - x1_hat
+""",
+        "dividing by 1 - t as if the score were wanted": """
+def velocity_from_noise(x, x0_hat, t):
+    return (x - x0_hat) / (1 - t)
+""",
+    },
+    "langevin-step": {
+        "noise of size sqrt(eta), too little": """
+import numpy as np
+def langevin_step(x, score, eta, z):
+    return x + eta * score(x) + np.sqrt(eta) * z
+""",
+        "noise of size eta": """
+def langevin_step(x, score, eta, z):
+    return x + eta * score(x) + eta * z
+""",
+        "walking down the score instead of up": """
+import numpy as np
+def langevin_step(x, score, eta, z):
+    return x - eta * score(x) + np.sqrt(2 * eta) * z
+""",
+        "no noise at all: gradient ascent onto the peak": """
+def langevin_step(x, score, eta, z):
+    return x + eta * score(x)
 """,
     },
 }

@@ -24,8 +24,10 @@ Z_PAGE = (DOCS / "part1" / "normalising-constant.md").read_text()
 
 
 def states(page: str, *snippets: str) -> None:
+    """The page states each snippet, wherever its lines happen to break."""
+    flat = " ".join(page.split())
     for snippet in snippets:
-        assert snippet in page, f"the page no longer states {snippet!r}"
+        assert " ".join(snippet.split()) in flat, f"the page no longer states {snippet!r}"
 
 
 # probability-paths.md ---------------------------------------------------------
@@ -306,3 +308,27 @@ def test_glossary_monte_carlo_error_shrinks_like_one_over_root_n():
     states(page, r"$1/\sqrt n$")
     spreads = [np.std([nc.compute(n_samples=n, dimension=1, seed=s).mc_z[0] for s in range(60)]) for n in (400, 40_000)]
     assert spreads[0] / spreads[1] == pytest.approx(10, rel=0.35)
+
+
+def test_z_page_gradient_of_log_z_is_minus_the_model_average_of_the_energy_gradient():
+    """normalising-constant: grad log Z = -E_{x ~ p_theta}[grad E_theta(x)], on
+    E_theta(x) = theta x^2 / 2, where Z = sqrt(2 pi / theta) is known."""
+    states(Z_PAGE, r"\nabla_\theta \log Z_\theta = -\,\mathbb E_{x \sim p_\theta}\big[\nabla_\theta E_\theta(x)\big]")
+    theta, eps = 1.7, 1e-6
+    log_z = lambda th: 0.5 * np.log(2 * np.pi / th)
+    slope = (log_z(theta + eps) - log_z(theta - eps)) / (2 * eps)
+    x = np.random.default_rng(0).normal(0.0, 1 / np.sqrt(theta), 400_000)  # samples of p_theta
+    assert slope == pytest.approx(-np.mean(x**2 / 2), rel=0.01)
+
+
+def test_z_page_importance_sampling_average_is_z_for_either_proposal():
+    """normalising-constant: E_q[e^{-E}/q] = Z, for the uniform box and for N(0, 1)."""
+    rng = np.random.default_rng(1)
+    sigma = 0.8
+    energy = lambda x: x**2 / (2 * sigma**2)
+    z = np.sqrt(2 * np.pi) * sigma
+    u = rng.uniform(-6, 6, 400_000)
+    assert np.mean(np.exp(-energy(u)) * 12) == pytest.approx(z, rel=0.01)
+    g = rng.standard_normal(400_000)
+    q = np.exp(-g**2 / 2) / np.sqrt(2 * np.pi)
+    assert np.mean(np.exp(-energy(g)) / q) == pytest.approx(z, rel=0.01)

@@ -296,9 +296,10 @@ def test_draw_and_update_on_a_figure():
     update(second)
     fig.savefig(io.BytesIO(), format="png")
     titles = [ax.get_title() for ax in fig.axes]
-    assert "generated, 8 midpoint steps" in titles and "learned velocity at t = 0.90" in titles
+    assert "generated, 8 midpoint steps, NFE 16" in titles and "learned velocity at t = 0.90" in titles
     text = fm.describe(second)
-    assert "ring" in text and "40 training steps" in text
+    assert "ring" in text and "40 training steps" in text and "8 midpoint steps, 16 network evaluations each" in text
+    assert "5 Euler steps, 5 network evaluations each" in fm.describe(first)
 
 
 def test_partial_training_can_be_summarised_for_the_live_figure():
