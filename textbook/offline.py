@@ -1,0 +1,25 @@
+"""The book's offline copy: write its service worker into a built site.
+
+The work is done by ``build_sw.mjs`` (Workbox is a Node library); this runs
+it after every build, so ``mkdocs build`` and the tests' builds get the same
+``sw.js``. The page side is ``overrides/assets/javascripts/offline.js``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+SCRIPT = Path(__file__).with_name("build_sw.mjs")
+
+
+class OfflineError(RuntimeError):
+    """The service worker could not be written."""
+
+
+def write_service_worker(site_dir: Path) -> str:
+    """Write sw.js and assets/offline.json into site_dir; return Workbox's summary."""
+    result = subprocess.run(["node", str(SCRIPT), str(site_dir)], capture_output=True, text=True)
+    if result.returncode or result.stderr.strip():
+        raise OfflineError(f"the service worker could not be written:\n{result.stderr or result.stdout}")
+    return result.stdout.strip()
