@@ -1,6 +1,6 @@
 // Write the book's service worker into a built site, with Workbox.
 //
-//   node textbook/build_sw.mjs SITE_DIR
+//   node textbook/build_sw.mjs SITE_DIR WORKER_POLICY
 //
 // - assets/offline.json: Python's runtime files and their sizes, and the size
 //   of the stored pages, for the "Available offline" control (offline.js);
@@ -20,7 +20,7 @@ const require = createRequire(import.meta.url)
 const esbuild = require("esbuild")
 const { getManifest, injectManifest } = require("workbox-build")
 
-const site = process.argv[2]
+const [site, workerPolicy] = process.argv.slice(2)
 const RUNTIME_DIRS = ["assets/pyodide", "assets/python"]
 const PRECACHE = {
   globDirectory: site,
@@ -62,7 +62,11 @@ await esbuild.build({
   target: "es2020",
   outfile: source,
   logLevel: "error",
-  define: { RUNTIME_CACHE: JSON.stringify(python.cache), "process.env.NODE_ENV": '"production"' },
+  define: {
+    RUNTIME_CACHE: JSON.stringify(python.cache),
+    WORKER_POLICY: JSON.stringify(workerPolicy),
+    "process.env.NODE_ENV": '"production"',
+  },
 })
 const { count, size, warnings } = await injectManifest({ ...PRECACHE, swSrc: source, swDest: join(site, "sw.js") })
 for (const warning of warnings) console.error(warning)

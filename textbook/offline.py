@@ -10,6 +10,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from textbook.csp import WORKER_POLICY
+
 SCRIPT = Path(__file__).with_name("build_sw.mjs")
 
 
@@ -19,7 +21,7 @@ class OfflineError(RuntimeError):
 
 def write_service_worker(site_dir: Path) -> str:
     """Write sw.js and assets/offline.json into site_dir; return Workbox's summary."""
-    result = subprocess.run(["node", str(SCRIPT), str(site_dir)], capture_output=True, text=True)
+    result = subprocess.run(["node", str(SCRIPT), str(site_dir), WORKER_POLICY], capture_output=True, text=True)
     if result.returncode or result.stderr.strip():
         raise OfflineError(f"the service worker could not be written:\n{result.stderr or result.stdout}")
     return result.stdout.strip()

@@ -10,26 +10,29 @@
  * - Python's runtime (~34 MB, assets/pyodide/ and assets/python/) is stored
  *   the first time it is fetched, in a cache named after its own revision.
  * - Every response of the site's own gets the two isolation headers, so Stop
- *   interrupts Python without restarting it on any host.
+ *   interrupts Python without restarting it on any host; a worker's script
+ *   also gets the book's Content-Security-Policy (WORKER_POLICY, see
+ *   textbook/csp.py), which a worker does not inherit from its page.
  */
 import { clientsClaim } from "workbox-core"
 import { addPlugins, cleanupOutdatedCaches, precacheAndRoute } from "workbox-precaching"
 import { registerRoute } from "workbox-routing"
 import { CacheFirst, NetworkOnly } from "workbox-strategies"
 
-/* global RUNTIME_CACHE */
+/* global RUNTIME_CACHE, WORKER_POLICY */
 const RUNTIME = /\/assets\/(pyodide|python)\//
 const ISOLATION = {
   "Cross-Origin-Opener-Policy": "same-origin",
   "Cross-Origin-Embedder-Policy": "require-corp",
 }
 
-/** A response of the site's own, with the isolation headers added */
+/** A response of the site's own, with the isolation headers added (and a worker's policy) */
 const isolated = {
-  handlerWillRespond: async ({ response }) => {
+  handlerWillRespond: async ({ request, response }) => {
     if (!response || response.type === "opaque" || response.status === 0) return response
     const headers = new Headers(response.headers)
     for (const [name, value] of Object.entries(ISOLATION)) headers.set(name, value)
+    if (request.destination === "worker") headers.set("Content-Security-Policy", WORKER_POLICY)
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
   },
 }

@@ -22,7 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from textbook import assets, offline
+from textbook import assets, csp, offline
 from textbook.bundle import data_files, site_path, worker_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,6 +76,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     result = subprocess.run(["node", str(ROOT / "textbook" / "render_math.mjs"), *pages], capture_output=True, text=True)
     if result.returncode:
         raise PluginError(f"KaTeX could not typeset some math:\n{result.stderr}")
+    csp.apply(Path(config.site_dir))  # digests of the pages' inline scripts, as typeset
     # Last: the offline copy stores the pages as they are now
     try:
         offline.write_service_worker(Path(config.site_dir))

@@ -168,6 +168,7 @@ async function start() {
     }
   })
   registration = await navigator.serviceWorker.register(new URL("sw.js", ROOT), { scope: ROOT.pathname })
+  if (!registration) return  // refused (some browsers' private modes, automation)
   watchForUpdates()
   await navigator.serviceWorker.ready
   render()
