@@ -126,7 +126,7 @@ const pythonUsed = () => (pythonStarted ||= !!(self.demoWorker?.booted || docume
 
 const text = content => Object.assign(document.createElement("span"), { className: "offline__text", textContent: content })
 const button = (label, action) => {
-  const el = Object.assign(document.createElement("button"), { className: "offline__button md-button", type: "button", textContent: label })
+  const el = Object.assign(document.createElement("button"), { className: "offline__button", type: "button", textContent: label })
   el.addEventListener("click", action)
   return el
 }
