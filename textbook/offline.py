@@ -13,6 +13,12 @@ from pathlib import Path
 from textbook.csp import WORKER_POLICY
 
 SCRIPT = Path(__file__).with_name("build_sw.mjs")
+# What `mkdocs serve` writes instead: an author's pages change with every save,
+# so no copy may outlive them; a worker left by an earlier visit removes itself
+RETIRED_WORKER = """// The development server keeps no offline copy (see textbook/offline.py)
+self.addEventListener("install", () => self.skipWaiting())
+self.addEventListener("activate", event => event.waitUntil(self.registration.unregister()))
+"""
 
 
 class OfflineError(RuntimeError):
@@ -25,3 +31,8 @@ def write_service_worker(site_dir: Path) -> str:
     if result.returncode or result.stderr.strip():
         raise OfflineError(f"the service worker could not be written:\n{result.stderr or result.stdout}")
     return result.stdout.strip()
+
+
+def write_retired_worker(site_dir: Path) -> None:
+    """Write a service worker that removes itself, for the development server."""
+    (Path(site_dir) / "sw.js").write_text(RETIRED_WORKER)

@@ -32,6 +32,14 @@ EDITOR = ROOT / ".cache" / "editor" / "editor.js"  # bundled by `npm run build:e
 
 # Hooks ----------------------------------------------------------------------
 
+_serving = False  # under `mkdocs serve`, whose pages change with every save
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
 
 # Stop early, with the command to run, when a cache is missing
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -78,6 +86,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         raise PluginError(f"KaTeX could not typeset some math:\n{result.stderr}")
     csp.apply(Path(config.site_dir))  # digests of the pages' inline scripts, as typeset
     # Last: the offline copy stores the pages as they are now
+    if _serving:
+        return offline.write_retired_worker(Path(config.site_dir))
     try:
         offline.write_service_worker(Path(config.site_dir))
     except offline.OfflineError as error:

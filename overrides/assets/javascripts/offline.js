@@ -156,7 +156,11 @@ function watchForUpdates() {
  * ------------------------------------------------------------------------- */
 
 async function start() {
-  manifest = await (await fetch(new URL("assets/offline.json", ROOT))).json()
+  const stored = await fetch(new URL("assets/offline.json", ROOT))
+  if (!stored.ok) {  // the development server keeps no offline copy (its sw.js retires any earlier one)
+    return navigator.serviceWorker.getRegistration(ROOT.href).then(earlier => earlier?.update())
+  }
+  manifest = await stored.json()
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (controlled) {  // a new version took over (the reader accepted it here or in another tab)
       location.reload()
