@@ -4,6 +4,8 @@ itself trips it."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 
 import pytest
@@ -104,3 +106,16 @@ def test_a_request_to_another_origin_is_refused_from_a_readers_python(enforced, 
         assert "NetworkError" in output.inner_text() and "got" not in output.inner_text()
     else:
         assert output.inner_text() == "got 200"
+
+
+def test_the_policy_names_the_digest_of_each_inline_script_and_of_nothing_else():
+    from textbook.csp import digests, policy
+
+    html = (
+        '<script>var a = 1</script><script src="x.js"></script>'
+        '<script id="__config" type="application/json">{"base": ".."}</script><script>var a = 1</script>'
+    )
+    expected = "'sha256-" + base64.b64encode(hashlib.sha256(b"var a = 1").digest()).decode() + "'"  # as a browser computes it
+    assert digests(html) == {expected}
+    text = policy(digests(html))
+    assert "script-src 'self' 'wasm-unsafe-eval' 'sha256-" in text and "'unsafe-eval'" not in text
