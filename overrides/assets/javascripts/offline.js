@@ -155,6 +155,20 @@ function watchForUpdates() {
  * Start
  * ------------------------------------------------------------------------- */
 
+/**
+ * Resolves once Python, if it is starting on an isolated page, is ready (at
+ * most 30 s), so that the pages' download does not slow its own. On a page
+ * that is not isolated the worker is wanted at once: the page reloads for it.
+ */
+function pythonStarting() {
+  const early = self.demoWorker
+  if (!self.crossOriginIsolated || !early?.booted || self.__demoTimings) return Promise.resolve()  // (runtime.js sets it when ready)
+  return new Promise(resolve => {
+    early.worker.addEventListener("message", ({ data }) => (data.type === "ready" || data.type === "fatal") && resolve())
+    setTimeout(resolve, 30_000)
+  })
+}
+
 async function start() {
   const stored = await fetch(new URL("assets/offline.json", ROOT))
   if (!stored.ok) {  // the development server keeps no offline copy (its sw.js retires any earlier one)
@@ -183,7 +197,7 @@ if ("serviceWorker" in navigator && self.caches) {
   const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href: new URL("assets/stylesheets/offline.css", ROOT).href })
   document.head.append(link)
   self.document$?.subscribe(() => render())
-  const begin = () => start().catch(error => console.warn("The book's offline copy is unavailable:", error))
+  const begin = () => pythonStarting().then(start).catch(error => console.warn("The book's offline copy is unavailable:", error))
   if (document.readyState === "complete") begin()
   else addEventListener("load", begin, { once: true })
 }
