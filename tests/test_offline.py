@@ -160,3 +160,16 @@ def test_a_new_deployment_waits_for_the_reader_and_then_replaces_the_whole_page(
     assert page.locator(".offline-update").count() == 0
     httpd.shutdown()
     assert page.watch.errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_offline_control_passes_axe_in_either_palette(browser, server, scheme):
+    from test_accessibility import axe_violations
+
+    context = browser.new_context(color_scheme=scheme, bypass_csp=True)  # axe is injected inline
+    page = context.new_page()
+    page.goto(server + "/notation/")
+    page.wait_for_function("sel => document.querySelector(sel)?.innerText.includes('Pages available offline')", arg=CONTROL)
+    assert page.locator(CONTROL).get_by_role("button", name=re.compile(r"Store it \(\d+ MB\)")).is_visible()
+    assert axe_violations(page) == []
+    context.close()
