@@ -75,17 +75,15 @@ def port() -> int:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, port) -> Path:
-    """The whole book, built strictly for the test server's address.
-
-    Material's instant navigation only intercepts links listed in the
-    sitemap, whose addresses come from site_url, so it must name this port.
-    """
+def built_site(tmp_path_factory) -> Path:
+    """The whole book, built strictly as published: for the default site_url
+    (port 8000), and served by the tests on other ports and paths, which
+    any-origin.js must make work (instant navigation included)."""
     project = tmp_path_factory.mktemp("book")
     (project / "docs").symlink_to(ROOT / "docs")
     (project / "overrides").symlink_to(ROOT / "overrides")
     (project / "includes").symlink_to(ROOT / "includes")
-    (project / "mkdocs.yml").write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\nsite_url: http://127.0.0.1:{port}/\n")
+    (project / "mkdocs.yml").write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\n")
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr[-3000:]
     return project / "site"
@@ -112,6 +110,18 @@ class _PlainHandler(_QuietHandler):
     isolation = ()
 
 
+class _SubPathHandler(_PlainHandler):
+    """Serves it under /some/book/, as GitHub Pages serves a project's site: no
+    isolation headers, nothing outside the sub-path."""
+
+    prefix = "/some/book/"
+
+    def translate_path(self, path):
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "no such file")
+        return super().translate_path("/" + path[len(self.prefix) :])
+
+
 def serve(site: Path, port: int, handler: type = _QuietHandler) -> http.server.ThreadingHTTPServer:
     """Serve a folder on 127.0.0.1 only, in a background thread."""
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(site)))
@@ -132,6 +142,15 @@ def plain_server(built_site):
     """The built book on another port, without isolation headers."""
     httpd = serve(built_site, free_port(), _PlainHandler)
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def subpath_server(built_site):
+    """The built book under /some/book/ on another port, without isolation
+    headers; yields the book's address, ending in a slash."""
+    httpd = serve(built_site, free_port(), _SubPathHandler)
+    yield f"http://127.0.0.1:{httpd.server_address[1]}{_SubPathHandler.prefix}"
     httpd.shutdown()
 
 
@@ -162,8 +181,10 @@ class PageWatch:
 
 @pytest.fixture
 def context(browser):
-    """A fresh browser profile for one test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    """A fresh browser profile for one test, as a browser that refuses service
+    workers: the book must work without its offline copy (tests of the offline
+    copy open their own context, see test_offline.py)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
     yield context
     context.close()
 

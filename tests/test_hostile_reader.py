@@ -57,7 +57,7 @@ def loop_in_the_first_demo(page, server):
 
 
 def test_1_with_site_data_blocked_demos_still_run_and_a_note_says_nothing_is_kept(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
     context.add_init_script(BLOCKED_STORAGE)
     page = context.new_page()
     page.set_default_timeout(90_000)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
+from textbook.csp import WORKER_PATH, WORKER_POLICY
+
 HEADERS = (
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Cross-Origin-Embedder-Policy", "require-corp"),
@@ -30,5 +32,6 @@ def isolated(app: Callable) -> Callable:
 
 
 def netlify_headers() -> str:
-    """The same headers as a ``_headers`` file, which Netlify and Cloudflare Pages read."""
-    return "/*\n" + "".join(f"  {name}: {value}\n" for name, value in HEADERS)
+    """The same headers as a ``_headers`` file, which Netlify and Cloudflare Pages
+    read, with the policy of Python's worker (see ``textbook.csp``)."""
+    return "/*\n" + "".join(f"  {name}: {value}\n" for name, value in HEADERS) + f"{WORKER_PATH}\n  Content-Security-Policy: {WORKER_POLICY}\n"

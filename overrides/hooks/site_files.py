@@ -1,5 +1,6 @@
 """Add the files the live demos need to the site, from local caches only,
-and typeset the built pages' math with KaTeX.
+typeset the built pages' math with KaTeX, and write the service worker that
+keeps the book offline (``textbook.offline``).
 
 - the Pyodide runtime verified by ``python -m textbook.assets``, with a
   memory snapshot of it (gzipped) that starts Python seconds sooner;
@@ -21,7 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from textbook import assets
+from textbook import assets, csp, offline
 from textbook.bundle import data_files, site_path, worker_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,14 @@ EDITOR = ROOT / ".cache" / "editor" / "editor.js"  # bundled by `npm run build:e
 
 # Hooks ----------------------------------------------------------------------
 
+_serving = False  # under `mkdocs serve`, whose pages change with every save
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
 
 # Stop early, with the command to run, when a cache is missing
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -39,6 +48,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"The Pyodide runtime is missing or incomplete ({', '.join(problems[:3])}…); {assets.SETUP_HINT}")
     if not (KATEX / "katex.min.js").exists():
         raise PluginError(f"KaTeX is missing from node_modules; {assets.SETUP_HINT}")
+    if not (ROOT / "node_modules" / "workbox-build").exists():
+        raise PluginError(f"Workbox is missing from node_modules; {assets.SETUP_HINT}")
     if not EDITOR.exists():
         raise PluginError(f"The code editor is not bundled ({EDITOR} is missing); {assets.SETUP_HINT}")
     return config
@@ -73,6 +84,14 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     result = subprocess.run(["node", str(ROOT / "textbook" / "render_math.mjs"), *pages], capture_output=True, text=True)
     if result.returncode:
         raise PluginError(f"KaTeX could not typeset some math:\n{result.stderr}")
+    csp.apply(Path(config.site_dir))  # digests of the pages' inline scripts, as typeset
+    # Last: the offline copy stores the pages as they are now
+    if _serving:
+        return offline.write_retired_worker(Path(config.site_dir))
+    try:
+        offline.write_service_worker(Path(config.site_dir))
+    except offline.OfflineError as error:
+        raise PluginError(str(error)) from error
 
 
 # Helper functions -----------------------------------------------------------
