@@ -49,7 +49,7 @@ def test_start_up_progress_is_readable(browser, server, scheme):
     context = browser.new_context(color_scheme=scheme, bypass_csp=True, service_workers="block")
     page = context.new_page()
     held = []  # the packages' download, held back so the progress stays on screen
-    page.route("**/site-packages.pack.gz", held.append)
+    page.route("**/site-packages.pack.gz", lambda route: held.append(route))
     page.goto(server + "/part1/sampling/")
     page.locator(".demo__status progress + span").first.wait_for()
     violations = axe_violations(page, ".demo__status")
