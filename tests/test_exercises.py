@@ -340,6 +340,43 @@ def langevin_step(x, score, eta, z):
     return x + eta * score(x)
 """,
     },
+    "precision-recall-k1": {
+        "each point counted as its own neighbour: every radius is zero": """
+import numpy as np
+def precision_recall(real, fake):
+    def covered(q, c):
+        r = np.linalg.norm(c[:, None] - c[None], axis=2).min(axis=1)
+        return (np.linalg.norm(q[:, None] - c[None], axis=2) <= r[None, :]).any(axis=1).mean()
+    return covered(fake, real), covered(real, fake)
+""",
+        "precision and recall swapped": """
+import numpy as np
+def precision_recall(real, fake):
+    def covered(q, c):
+        d = np.linalg.norm(c[:, None] - c[None], axis=2)
+        np.fill_diagonal(d, np.inf)
+        return (np.linalg.norm(q[:, None] - c[None], axis=2) <= d.min(axis=1)[None, :]).any(axis=1).mean()
+    return covered(real, fake), covered(fake, real)
+""",
+        "a point on the edge of a ball counted as outside": """
+import numpy as np
+def precision_recall(real, fake):
+    def covered(q, c):
+        d = np.linalg.norm(c[:, None] - c[None], axis=2)
+        np.fill_diagonal(d, np.inf)
+        return (np.linalg.norm(q[:, None] - c[None], axis=2) < d.min(axis=1)[None, :]).any(axis=1).mean()
+    return covered(fake, real), covered(real, fake)
+""",
+        "the query's own radius used instead of the ball's": """
+import numpy as np
+def precision_recall(real, fake):
+    def covered(q, c):
+        dq = np.linalg.norm(q[:, None] - q[None], axis=2)
+        np.fill_diagonal(dq, np.inf)
+        return (np.linalg.norm(q[:, None] - c[None], axis=2) <= dq.min(axis=1)[:, None]).any(axis=1).mean()
+    return covered(fake, real), covered(real, fake)
+""",
+    },
 }
 
 
