@@ -233,7 +233,7 @@ def _table(result: LineUp) -> str:
 def draw(result: LineUp, fig):
     narrow = fig.get_figheight() > fig.get_figwidth()
     grid = fig.add_gridspec(3 if narrow else 2, 5, height_ratios=(1, 2.6, 1.0) if narrow else (1, 2.2))
-    clouds, refs = [], []
+    clouds, refs, frames = [], [], []
     for i, name in enumerate(GENERATORS):
         ax = fig.add_subplot(grid[0, i])
         refs.append(ax.scatter(*result.real.T, s=1, c="#bbbbbb", rasterized=True))
@@ -241,6 +241,7 @@ def draw(result: LineUp, fig):
         ax.set(xlim=(-3, 3), ylim=(-3, 3), xticks=[], yticks=[], aspect="equal")
         ax.set_title(name, fontsize=9, color=COLOURS[i])
         clouds.append(cloud)
+        frames.extend(ax.spines.values())
     pr = fig.add_subplot(grid[1, :] if narrow else grid[1, :3])
     dots = [pr.plot([], [], "o", ms=9, color=c)[0] for c in COLOURS]
     labels = [pr.text(0, 0, name, color=c, fontsize=8) for name, c in zip(GENERATORS, COLOURS)]
@@ -252,7 +253,8 @@ def draw(result: LineUp, fig):
         fig.subplots_adjust(left=0.17, right=0.97, top=0.95, bottom=0.0, hspace=0.45)
     else:
         fig.subplots_adjust(left=0.08, right=0.98, top=0.94, bottom=0.09, hspace=0.3)
-    for artist in (*refs, *clouds, *dots, *labels, table):
+    # the frames are drawn over points and labels that reach them, so they are redrawn too
+    for artist in (*refs, *clouds, *dots, *labels, table, *frames, *pr.spines.values()):
         artist.set_animated(True)
 
     def update(result: LineUp) -> None:
