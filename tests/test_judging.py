@@ -80,3 +80,14 @@ def test_a_change_of_k_alone_gives_the_same_scores_as_scoring_from_scratch():
 def test_the_same_seed_gives_the_same_line_up():
     a, b = j.compute(seed=6, n=100), j.compute(seed=6, n=100)
     assert a.scores == b.scores
+
+
+def test_the_line_up_s_energy_distance_is_part_1_s():
+    r = j.compute(n=150, n_train=300, seed=7)
+    for name in j.GENERATORS:
+        assert r.scores[name].energy == pytest.approx(fm.energy_distance(r.samples[name], r.real), abs=1e-12)
+
+
+def test_k_beyond_the_demo_s_range_is_refused():
+    with pytest.raises(ValueError, match="k must be"):
+        j.compute(k=j.K_MAX + 1)
