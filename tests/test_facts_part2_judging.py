@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from demos import frechet_bias as fb
 from demos import judging as j
 
 PAGE = (Path(__file__).resolve().parent.parent / "docs" / "part2" / "judging.md").read_text()
@@ -115,3 +116,31 @@ def test_the_chapter_2_1_figure_it_quotes():
     states("the exact field's samples lay within $0.01$ of a training image")
     assert "every distance is below $0.01$" in (Path(__file__).resolve().parent.parent / "docs" / "part2" / "conditional-marginal.md").read_text()
 
+
+
+# Scores measured on few samples -----------------------------------------------------
+
+
+def test_the_bias_demo_runs_from_25_to_3200_points():
+    states("at sizes from $25$ to $3{,}200$ points")
+    assert (fb.SIZES[0], fb.SIZES[-1]) == (25, 3200)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_perfect_model_scored_on_25_points_looks_worse_than_a_blurred_one_on_3200(seed):
+    states(
+        "the ideal generator scores above $0.5$ with $25$ points and below $0.01$ with $3{,}200$",
+        "With $25$ points it even scores worse than the blurred generator does with $3{,}200$",
+        "The collapsed generator stays above $4.5$ at every size",
+    )
+    d = fb.compute("random features", seed)
+    assert d["ideal"][0] > 0.5 and d["ideal"][-1] < 0.01
+    assert d["ideal"][0] > d["blurred"][-1]
+    assert d["collapsed"].min() > 4.5
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_on_coordinates_the_blur_all_but_vanishes(seed):
+    states("the blurred generator then falls below $0.005$ at $3{,}200$ points, as low as the ideal one")
+    d = fb.compute("coordinates", seed)
+    assert d["blurred"][-1] < 0.005 and d["ideal"][-1] < 0.005
