@@ -258,11 +258,11 @@ def draw(result: LineUp, fig):
     pr.set(xlim=(-0.05, 1.05), ylim=(-0.05, 1.05), xlabel="recall", ylabel="precision")
     table_ax = fig.add_subplot(grid[2, :] if narrow else grid[1, 3:])
     table_ax.axis("off")
-    table = table_ax.text(0 if narrow else -0.12, 0.95 if narrow else 0.9, "", family="monospace", fontsize=7, va="top")
+    table = table_ax.text(0 if narrow else 0.04, 0.95 if narrow else 0.9, "", family="monospace", fontsize=7, va="top")
     if narrow:
-        fig.subplots_adjust(left=0.17, right=0.97, top=0.95, bottom=0.0, hspace=0.45)
+        fig.subplots_adjust(left=0.17, right=0.97, top=0.95, bottom=0.01, hspace=0.3)
     else:
-        fig.subplots_adjust(left=0.08, right=0.98, top=0.94, bottom=0.09, hspace=0.3)
+        fig.subplots_adjust(left=0.08, right=0.98, top=0.94, bottom=0.09, hspace=0.2)
     # the frames are drawn over points and labels that reach them, so they are redrawn too
     for artist in (*refs, *clouds, *dots, *labels, table, *frames, *pr.spines.values()):
         artist.set_animated(True)
