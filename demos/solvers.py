@@ -151,7 +151,9 @@ def draw(run: SolverRun, fig):
     ax_xy.set_aspect("equal")
     ax_xy.set_xticks([])
     ax_xy.set_yticks([])
-    title = ax_xy.set_title(_title(run), fontsize=9)
+    # inside the square, not above it: a title over an equal-aspect axes can
+    # stick out of the figure's top edge
+    title = ax_xy.text(0.02, 0.98, _title(run), transform=ax_xy.transAxes, fontsize=9, va="top")
     ax_xy.text(0.02, 0.02, "grey: exact flow", transform=ax_xy.transAxes, fontsize=8, color="#616161")
     fig.tight_layout()
     for artist in (marker, trails, ends, title, *ax_xy.spines.values()):
