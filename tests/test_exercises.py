@@ -377,6 +377,30 @@ def precision_recall(real, fake):
     return covered(fake, real), covered(real, fake)
 """,
     },
+    "heun-step": {
+        "Euler's step: order 1, the error only halves": """
+def heun_step(f, x, t, h):
+    return x + h * f(x, t)
+""",
+        "forgets the half: walks along the sum of the slopes": """
+def heun_step(f, x, t, h):
+    k1 = f(x, t)
+    k2 = f(x + h * k1, t + h)
+    return x + h * (k1 + k2)
+""",
+        "asks for the second slope at the old time t": """
+def heun_step(f, x, t, h):
+    k1 = f(x, t)
+    k2 = f(x + h * k1, t)
+    return x + h / 2 * (k1 + k2)
+""",
+        "second slope at the start point again: Euler in disguise": """
+def heun_step(f, x, t, h):
+    k1 = f(x, t)
+    k2 = f(x, t + h)
+    return x + h / 2 * (k1 + k2)
+""",
+    },
 }
 
 
