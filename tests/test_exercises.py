@@ -340,6 +340,67 @@ def langevin_step(x, score, eta, z):
     return x + eta * score(x)
 """,
     },
+    "precision-recall-k1": {
+        "each point counted as its own neighbour: every radius is zero": """
+import numpy as np
+def precision_recall(real, fake):
+    def covered(q, c):
+        r = np.linalg.norm(c[:, None] - c[None], axis=2).min(axis=1)
+        return (np.linalg.norm(q[:, None] - c[None], axis=2) <= r[None, :]).any(axis=1).mean()
+    return covered(fake, real), covered(real, fake)
+""",
+        "precision and recall swapped": """
+import numpy as np
+def precision_recall(real, fake):
+    def covered(q, c):
+        d = np.linalg.norm(c[:, None] - c[None], axis=2)
+        np.fill_diagonal(d, np.inf)
+        return (np.linalg.norm(q[:, None] - c[None], axis=2) <= d.min(axis=1)[None, :]).any(axis=1).mean()
+    return covered(real, fake), covered(fake, real)
+""",
+        "a point on the edge of a ball counted as outside": """
+import numpy as np
+def precision_recall(real, fake):
+    def covered(q, c):
+        d = np.linalg.norm(c[:, None] - c[None], axis=2)
+        np.fill_diagonal(d, np.inf)
+        return (np.linalg.norm(q[:, None] - c[None], axis=2) < d.min(axis=1)[None, :]).any(axis=1).mean()
+    return covered(fake, real), covered(real, fake)
+""",
+        "the query's own radius used instead of the ball's": """
+import numpy as np
+def precision_recall(real, fake):
+    def covered(q, c):
+        dq = np.linalg.norm(q[:, None] - q[None], axis=2)
+        np.fill_diagonal(dq, np.inf)
+        return (np.linalg.norm(q[:, None] - c[None], axis=2) <= dq.min(axis=1)[:, None]).any(axis=1).mean()
+    return covered(fake, real), covered(real, fake)
+""",
+    },
+    "heun-step": {
+        "Euler's step: order 1, the error only halves": """
+def heun_step(f, x, t, h):
+    return x + h * f(x, t)
+""",
+        "forgets the half: walks along the sum of the slopes": """
+def heun_step(f, x, t, h):
+    k1 = f(x, t)
+    k2 = f(x + h * k1, t + h)
+    return x + h * (k1 + k2)
+""",
+        "asks for the second slope at the old time t": """
+def heun_step(f, x, t, h):
+    k1 = f(x, t)
+    k2 = f(x + h * k1, t)
+    return x + h / 2 * (k1 + k2)
+""",
+        "second slope at the start point again: Euler in disguise": """
+def heun_step(f, x, t, h):
+    k1 = f(x, t)
+    k2 = f(x, t + h)
+    return x + h / 2 * (k1 + k2)
+""",
+    },
 }
 
 
