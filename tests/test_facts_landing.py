@@ -19,6 +19,7 @@ def part_pages(part: str) -> list[str]:
         pass
 
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    Loader.add_constructor("!ENV", lambda loader, node: None)  # site_url from the environment
     nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)["nav"]
     section = next(entry for entry in nav if any(key.startswith(part) for key in entry))
     return [next(iter(page.values())) for page in next(iter(section.values()))]
