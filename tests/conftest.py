@@ -44,6 +44,19 @@ def fenced_blocks(kind: str) -> list[tuple[str, str]]:
     ]
 
 
+def stated_by(page: str):
+    """A check that a page of the book (its path under docs/) still states
+    each snippet, wherever its lines happen to break: the facts tests pair
+    every number the prose states with the computation behind it."""
+    flat = " ".join((ROOT / "docs" / page).read_text(encoding="utf-8").split())
+
+    def states(*snippets: str) -> None:
+        for snippet in snippets:
+            assert " ".join(snippet.split()) in flat, f"{page} no longer states {snippet!r}"
+
+    return states
+
+
 def mkdocs_build(project: Path) -> subprocess.CompletedProcess:
     """Run the real `mkdocs build --strict` on a project folder."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

@@ -20,15 +20,13 @@ import pytest
 from demos import flow_matching as fm
 from demos import mlp
 from demos import velocity_field as vf
+from conftest import stated_by
 
 PAGE = (Path(__file__).resolve().parent.parent / "docs" / "part1" / "flow-matching.md").read_text()
 SEEDS = (0, 1, 2)
 
 
-def states(*snippets: str) -> None:
-    flat = " ".join(PAGE.split())
-    for snippet in snippets:
-        assert " ".join(snippet.split()) in flat, f"the page no longer states {snippet!r}"
+states = stated_by("part1/flow-matching.md")
 
 
 @pytest.fixture(autouse=True, scope="module")

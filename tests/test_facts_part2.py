@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,15 +20,12 @@ from demos import flow_matching as fm
 from demos import marginal_field as mf
 from demos import mlp
 from demos import velocity_field as vf
+from conftest import stated_by
 
-PAGE = (Path(__file__).resolve().parent.parent / "docs" / "part2" / "conditional-marginal.md").read_text()
 SEEDS = (0, 1, 2)
 
 
-def states(*snippets: str) -> None:
-    flat = " ".join(PAGE.split())
-    for snippet in snippets:
-        assert " ".join(snippet.split()) in flat, f"the page no longer states {snippet!r}"
+states = stated_by("part2/conditional-marginal.md")
 
 
 @pytest.fixture(autouse=True, scope="module")

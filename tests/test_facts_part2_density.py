@@ -8,22 +8,17 @@ samples hold for seeds 0-2.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from demos import density_flow as df
 from demos import likelihood_map as lm
+from conftest import stated_by
 
-PAGE = (Path(__file__).resolve().parent.parent / "docs" / "part2" / "density-likelihood.md").read_text()
 SEEDS = (0, 1, 2)
 
 
-def states(*snippets: str) -> None:
-    flat = " ".join(PAGE.split())
-    for snippet in snippets:
-        assert " ".join(snippet.split()) in flat, f"the page no longer states {snippet!r}"
+states = stated_by("part2/density-likelihood.md")
 
 
 def error(target: str, steps: int, seed: int) -> float:

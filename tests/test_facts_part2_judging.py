@@ -16,16 +16,13 @@ import pytest
 
 from demos import frechet_bias as fb
 from demos import judging as j
+from conftest import stated_by
 
-PAGE = (Path(__file__).resolve().parent.parent / "docs" / "part2" / "judging.md").read_text()
 SEEDS = (0, 1, 2)
 DEFAULTS = {name: p.default for name, p in inspect.signature(j.compute).parameters.items()}
 
 
-def states(*snippets: str) -> None:
-    flat = " ".join(PAGE.split())
-    for snippet in snippets:
-        assert " ".join(snippet.split()) in flat, f"the page no longer states {snippet!r}"
+states = stated_by("part2/judging.md")
 
 
 def line_up(seed: int, **changes) -> dict:
@@ -115,7 +112,6 @@ def test_a_memoriser_of_40_points_is_caught_by_recall_too(seed):
 def test_the_chapter_2_1_figure_it_quotes():
     states("the exact field's samples lay within $0.01$ of a training image")
     assert "every distance is below $0.01$" in (Path(__file__).resolve().parent.parent / "docs" / "part2" / "conditional-marginal.md").read_text()
-
 
 
 # Scores measured on few samples -----------------------------------------------------

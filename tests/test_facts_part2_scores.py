@@ -16,14 +16,10 @@ from demos import gaussian_path as gp
 from demos import langevin as lg
 from demos import sde_sampler as sd
 from demos import velocity_field as vf
+from conftest import stated_by
 
-PAGE = (Path(__file__).resolve().parent.parent / "docs" / "part2" / "scores-sdes.md").read_text()
 
-
-def states(*snippets: str) -> None:
-    flat = " ".join(PAGE.split())
-    for snippet in snippets:
-        assert " ".join(snippet.split()) in flat, f"the page no longer states {snippet!r}"
+states = stated_by("part2/scores-sdes.md")
 
 
 def ddpm_alpha_bar() -> np.ndarray:

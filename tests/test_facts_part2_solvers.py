@@ -6,21 +6,14 @@ page still states it; numbers are computed here, never copied from a run.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from conftest import stated_by
 from demos import solvers as sv
 from demos import velocity_field as vf
 
-PAGE = (Path(__file__).resolve().parent.parent / "docs" / "part2" / "solvers.md").read_text()
-
-
-def states(*snippets: str) -> None:
-    flat = " ".join(PAGE.split())
-    for snippet in snippets:
-        assert " ".join(snippet.split()) in flat, f"the page no longer states {snippet!r}"
+states = stated_by("part2/solvers.md")
 
 
 def test_the_demo_is_set_up_as_the_text_says():

@@ -8,20 +8,16 @@ states, which is what is checked.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from demos import flow_matching as fm
 from demos import gan, mlp
+from conftest import stated_by
 
-PAGE = " ".join((Path(__file__).resolve().parents[1] / "docs" / "part1" / "toolbox.md").read_text().split())
 
-
-def states(*snippets: str) -> None:
-    for snippet in snippets:
-        assert " ".join(snippet.split()) in PAGE, f"the page no longer states {snippet!r}"
+states = stated_by("part1/toolbox.md")
 
 
 def layer_parameters(sizes) -> int:
