@@ -209,7 +209,7 @@ export async function stopPython() {
  * so a demo the reader never ran is not told it was stopped.
  */
 function restartRuntime(note) {
-  port.onmessage = null  // nothing more from the old worker
+  if (port) port.onmessage = null  // nothing more from the old worker
   port = null
   worker?.terminate()
   worker = null
