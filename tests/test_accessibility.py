@@ -46,12 +46,13 @@ def test_the_drawing_pad_passes_axe_once_shown(browser, server, scheme):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_start_up_progress_is_readable(browser, server, scheme):
     """The progress line shows whenever a demo starts on the first screen: it must pass axe too."""
-    context = browser.new_context(color_scheme=scheme, bypass_csp=True, service_workers="block")
+    context = browser.new_context(color_scheme=scheme, bypass_csp=True, service_workers="block", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     held = []  # the packages' download, held back so the progress stays on screen
     page.route("**/site-packages.pack.gz", lambda route: held.append(route))
     page.goto(server + "/part1/sampling/")
-    page.locator(".demo__status progress + span").first.wait_for()
+    page.locator(".demo").first.scroll_into_view_if_needed()
+    page.locator(".demo__status progress + span").first.wait_for(timeout=60_000)
     violations = axe_violations(page, ".demo__status")
     for route in held:
         route.continue_()
