@@ -57,6 +57,20 @@ def stated_by(page: str):
     return states
 
 
+@pytest.fixture(scope="module")
+def one_blas_thread():
+    """One BLAS thread, for modules that train small networks: native BLAS with
+    two threads is many times slower for these tiny products on a busy machine,
+    and one thread is what the browser has."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(1):
+        yield
+
+
 def mkdocs_build(project: Path) -> subprocess.CompletedProcess:
     """Run the real `mkdocs build --strict` on a project folder."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

@@ -29,17 +29,7 @@ SEEDS = (0, 1, 2)
 states = stated_by("part1/flow-matching.md")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_blas_thread():
-    """Native BLAS with two threads is many times slower for these tiny
-    products on a busy machine; one thread is also what the browser has."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        yield
-        return
-    with threadpool_limits(1):
-        yield
+pytestmark = pytest.mark.usefixtures("one_blas_thread")
 
 
 @functools.lru_cache(maxsize=None)

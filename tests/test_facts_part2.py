@@ -28,15 +28,7 @@ SEEDS = (0, 1, 2)
 states = stated_by("part2/conditional-marginal.md")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_blas_thread():
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        yield
-        return
-    with threadpool_limits(1):
-        yield
+pytestmark = pytest.mark.usefixtures("one_blas_thread")
 
 
 # Two data points in one dimension --------------------------------------------------

@@ -13,16 +13,7 @@ from demos import marginal_field as mf
 from demos import velocity_field as vf
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_blas_thread():
-    """One BLAS thread: faster for these tiny products on a shared machine, and what the browser has."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        yield
-        return
-    with threadpool_limits(1):
-        yield
+pytestmark = pytest.mark.usefixtures("one_blas_thread")
 
 
 def pairs(target, n, rng, t=None):
