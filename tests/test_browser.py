@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, PageWatch
 
 SAMPLING = "/part1/sampling/"
 
@@ -108,6 +108,21 @@ def test_a_page_whose_demos_are_far_down_loads_no_python_until_one_comes_near(pa
     page.locator(".demo").first.scroll_into_view_if_needed()
     live(page)
     assert fetched(page, "worker.js") == fetched(page, "pyodide.asm.wasm") == 1
+    assert page.watch.errors == []
+
+
+def test_a_reader_who_has_run_a_demo_gets_python_started_on_later_pages_before_reaching_a_demo(context, server):
+    first = context.new_page()
+    first.goto(server + SAMPLING)
+    live(first)
+    first.close()
+    page = context.new_page()  # a later visit: the demos of this page are far down
+    page.watch = PageWatch(page)
+    page.goto(server + "/part1/generative-vs-discriminative/")
+    page.wait_for_function("() => window.__demoTimings?.readyAt > 0", timeout=90_000)  # Python ready, nothing touched
+    assert page.evaluate("document.querySelector('.demo').getBoundingClientRect().top") > page.viewport_size["height"] + 200
+    page.locator(".demo").first.scroll_into_view_if_needed()
+    live(page)
     assert page.watch.errors == []
 
 

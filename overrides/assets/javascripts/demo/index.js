@@ -10,6 +10,7 @@ import { mountExercise } from "./exercise.js"
 import { showProgress } from "./progress.js"
 import { mountRunnable } from "./runnable.js"
 import { onProgress, startRuntime } from "./runtime.js"
+import { read, write } from "./storage.js"
 import { mountDemo } from "./widget.js"
 
 const WORKER_URL = new URL("./worker.js", import.meta.url).href
@@ -56,6 +57,22 @@ const pythonSettled = new Promise(resolve => {
   onProgress(message => message.type === "fatal" && resolve())
 })
 
+/** Remembered once a reader has seen a demo go live: they will likely run the next one too */
+const USED = "demos-used"
+document.addEventListener("demo:shown", () => write(USED, "yes"), { once: true })
+
+/**
+ * For a reader who has run demos before, start Python while the browser is
+ * idle on any page with a demo, even one far down: it is then ready, or
+ * nearly, when they reach it. Others download nothing until a demo comes near.
+ */
+function startWhenIdle() {
+  if (!document.querySelector(".demo[data-demo]") || read(USED) !== "yes") return
+  const start = () => startRuntime(WORKER_URL)
+  if (self.requestIdleCallback) requestIdleCallback(start, { timeout: 3000 })
+  else setTimeout(start, 1000)
+}
+
 /** A line before the page's first exercise that counts the solved ones */
 function addSummary(first) {
   const summary = Object.assign(document.createElement("p"), { className: "exercise-summary" })
@@ -68,5 +85,5 @@ function addSummary(first) {
 const onScreen = el => el.getBoundingClientRect().top < window.innerHeight + 200
 if (self.demoWorker?.booted || [...document.querySelectorAll(".demo[data-demo]")].some(onScreen)) startRuntime(WORKER_URL)
 
-if (typeof document$ !== "undefined") document$.subscribe(mountPage)
-else mountPage()
+if (typeof document$ !== "undefined") document$.subscribe(() => { mountPage(); startWhenIdle() })
+else { mountPage(); startWhenIdle() }
