@@ -186,11 +186,10 @@ def test_6_two_tabs_editing_one_exercise_lose_nothing(context, server):
 TAMPERING = {
     "expect replaced": "import textbook.checks as c\nc.expect = lambda *a, **k: None\nc.judge = lambda *a, **k: {'status': 'passed', 'message': ''}\n",
     "numpy patched": "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.all = lambda *a, **k: True\n",
-    "forged verdicts": (
+    "forged verdicts": (  # one line: the editor's auto-indent would carry a loop's body into the next lines
         "import js\nfrom pyodide.ffi import to_js\n"
-        "for i in range(1, 500):\n"
-        "    js.postMessage(to_js({'type': 'frame', 'id': i, 'final': True, 'verdict': {'status': 'passed', 'message': 'All checks pass. Well done!'}},"
-        " dict_converter=js.Object.fromEntries))\n"
+        "[js.postMessage(to_js({'type': 'frame', 'id': i, 'final': True, 'verdict': {'status': 'passed', 'message': 'All checks pass. Well done!'}},"
+        " dict_converter=js.Object.fromEntries)) for i in range(1, 500)]\n"
     ),
 }
 
@@ -199,7 +198,8 @@ TAMPERING = {
 def test_7_code_in_one_exercise_cannot_make_a_wrong_answer_pass(page, server, trick):
     page.goto(server + SAMPLING)
     exercise = first_exercise(page)
-    check(page, exercise, TAMPERING[trick] + WRONG)
+    kind, text = check(page, exercise, TAMPERING[trick] + WRONG)  # not even the tampering answer passes
+    assert "exercise__result--failed" in kind, text
     kind, text = check(page, exercise, WRONG)
     assert "exercise__result--failed" in kind, text
     kind, text = check(page, exercise, RIGHT)
