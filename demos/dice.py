@@ -41,7 +41,7 @@ def parse_weights(text: str) -> np.ndarray:
         raise ValueError(f"a die has six faces: give six weights, got {weights.size}")
     if np.any(weights < 0) or not np.all(np.isfinite(weights)):
         raise ValueError("weights must be finite and not negative")
-    if weights.sum() == 0:
+    if weights.max() == 0:
         raise ValueError("at least one weight must be positive")
     weights = weights / weights.max()  # first: the sum of weights near 1e308 would overflow to infinity
     return weights / weights.sum()
