@@ -7,6 +7,7 @@
  * that every later run repaints in place.
  */
 
+import { flagField, plain, readControl, readNumber, showValue } from "./controls.js"
 import { confirmDiscard, editorInPlaceOf, keepText, keptText } from "./editing.js"
 import { mountPad } from "./pad.js"
 import { endsWithin, forgetDemo, onProgress, runDemo, startRuntime, stopDemo, stopPython, waitsForAnother } from "./runtime.js"
@@ -18,71 +19,6 @@ const STREAM_GRACE_MS = 1000
 /* ----------------------------------------------------------------------------
  * Helper functions
  * ------------------------------------------------------------------------- */
-
-/** Read one control's current value as the Python function expects it */
-function readControl(form, control) {
-  const input = form.querySelector(`[name="${control.name}"]`)
-  if (control.type === "checkbox") return input.checked
-  if (control.type === "text" || control.type === "sketch") return input.value
-  if (control.type === "select") return control.options[input.selectedIndex]
-  let value = Number(input.value)
-  if (control.scale === "log") value = roundToFigures(10 ** value, 2)
-  return control.integer ? Math.round(value) : value
-}
-
-/** A number as the reader reads it: 4,294,967,295 */
-const plain = value => value.toLocaleString("en-US", { maximumFractionDigits: 6 })
-
-/**
- * Read a number or seed field as typed: the value to use, and what to tell the
- * reader when the text is no number of the control's kind (nothing to use) or
- * lies outside its range (the nearest end is used).
- *
- * @returns {{value: number|undefined, problem: string|undefined}}
- */
-function readNumber(input, control) {
-  const kind = control.integer ? "a whole number" : "a number"
-  const range = control.min !== undefined && control.max !== undefined ? ` from ${plain(control.min)} to ${plain(control.max)}`
-    : control.min !== undefined ? ` of at least ${plain(control.min)}` : control.max !== undefined ? ` of at most ${plain(control.max)}` : ""
-  const rule = `${control.label} takes ${kind}${range}`
-  const value = Number(input.value)
-  if (input.validity.badInput || input.value.trim() === "" || !Number.isFinite(value) || (control.integer && !Number.isInteger(value))) {
-    return { problem: rule }
-  }
-  const used = Math.min(control.max ?? Infinity, Math.max(control.min ?? -Infinity, value))
-  return { value: used, problem: used === value ? undefined : `${rule}: using ${plain(used)}` }
-}
-
-/** Show or clear the note under a field whose text could not be used as typed */
-function flagField(input, problem) {
-  const control = input.closest(".demo__control")
-  let note = control.querySelector(".demo__invalid")
-  if (!note && problem) {
-    note = Object.assign(document.createElement("span"), { className: "demo__invalid", id: `${input.id}-invalid` })
-    note.setAttribute("role", "status")
-    control.append(note)
-  }
-  if (!note) return
-  note.hidden = !problem
-  note.textContent = problem ?? ""
-  input.toggleAttribute("aria-invalid", Boolean(problem))
-  if (problem) input.setAttribute("aria-describedby", note.id)
-  else input.removeAttribute("aria-describedby")
-}
-
-/** Round to a number of significant figures: a log slider gives 600, not 603 */
-function roundToFigures(value, figures) {
-  return Number(value.toPrecision(figures))
-}
-
-/** Show a slider's value beside it, as a person reads it */
-function showValue(form, control, value) {
-  const input = form.querySelector(`[name="${control.name}"]`)
-  const output = input.parentElement.querySelector("output")
-  const text = control.integer ? value.toLocaleString("en-US") : String(+value.toPrecision(4))
-  if (output) output.textContent = text
-  input.setAttribute("aria-valuetext", text)
-}
 
 /** Screens where a demo with a phone layout uses it (demo.css shows its static figure there too) */
 const NARROW_SCREEN = matchMedia("screen and (max-width: 30em)")
