@@ -1,17 +1,24 @@
-"""Judging a generator by its samples: five generators, five scores.
+"""Judging a generator by its samples: six generators, five scores.
 
-One target, the finale's ring of eight Gaussian modes, and five generators
+One target, the finale's ring of eight Gaussian modes, and six generators
 of it, each scored against fresh target samples (the *reference set*):
 
-- ideal: draws from the target itself, what a model that has learned it
-  exactly (a converged GAN, a well-trained flow) would give;
-- blurred: the right modes, three times too wide, like an under-trained flow;
-- collapsed: the target restricted to two of its eight modes, what a GAN in
-  mode collapse gives (emulated by drawing from those modes, not trained);
+- GAN: Part 1's GAN grown to two dimensions, trained with its two networks
+  in balance (demos/ring_generators.py, trained at set-up);
+- collapsed GAN: the same GAN with a discriminator that learns ten times
+  faster; it settles on four of the eight modes (mode collapse);
+- two modes: mode collapse as textbooks draw it, emulated: the target
+  restricted to two opposite modes of its eight;
+- flow: the finale's flow-matching model, trained with its default recipe;
 - memoriser: the exact field of a training set of real samples. Following
   it carries noise to the empirical distribution of that set (chapter 2.1),
   so each sample is a training point picked uniformly; we draw it that way;
 - noise: plain N(0, I).
+
+The trained models' samples are drawn at set-up and stored; the demo picks
+among them. Two emulated generators serve the sample-size demo
+(demos/frechet_bias.py): ideal, which draws from the target itself, and
+blurred, the right modes three times too wide.
 
 Scores: precision and recall with k-nearest-neighbour balls (Kynkäänniemi
 et al. 2019), the energy distance of Part 1, the Fréchet distance on a fixed
@@ -27,17 +34,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from demos import flow_matching as fm
+from demos import ring_generators
 
-GENERATORS = ("ideal", "blurred", "collapsed", "memoriser", "noise")
-COLOURS = ("#1b9e77", "#7570b3", "#d95f02", "#e7298a", "#666666")
+GENERATORS = ("GAN", "collapsed GAN", "two modes", "flow", "memoriser", "noise")  # the line-up
+COLOURS = ("#1b9e77", "#d95f02", "#a6761d", "#7570b3", "#e7298a", "#666666")
+EMULATED_ONLY = ("ideal", "blurred")  # for the sample-size demo
+TRAINED = {"GAN": "gan", "collapsed GAN": "gan_collapsed", "flow": "flow"}  # name in ring_generators
 BLUR = 3.0  # the blurred generator's spread, in units of the target's
-KEPT_MODES = (0, 4)  # the collapsed generator's two (opposite) modes
+KEPT_MODES = (0, 4)  # the two-mode generator's (opposite) modes
 N_FEATURES = 16  # size of the random feature map of the Fréchet distance
 FEATURE_SCALE = 1.0  # length scale of the random features
 K_MAX = 20  # the largest k the demo offers
 N_COPY_CHECK = 200  # samples per generator in the memorisation check
 FIGSIZE = (7.2, 5.4)
-NARROW_FIGSIZE = (3.9, 5.4)
+NARROW_FIGSIZE = (3.9, 5.9)
 RASTER_DPI = 150
 
 
@@ -52,19 +62,28 @@ def target_samples(n: int, rng: np.random.Generator) -> np.ndarray:
 def generate(name: str, n: int, train: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """n samples of the generator called name; train is the memoriser's training set."""
     centres = fm.ring_centres()
+    if name in TRAINED:
+        stored = trained_samples()[TRAINED[name]]
+        return stored[rng.choice(len(stored), n, replace=False)]
     if name == "ideal":
         return target_samples(n, rng)
     if name == "blurred":
         modes = centres[rng.integers(0, len(centres), n)]
         return modes + BLUR * fm.RING_SIGMA * rng.standard_normal((n, 2))
-    if name == "collapsed":
+    if name == "two modes":
         modes = centres[np.asarray(KEPT_MODES)[rng.integers(0, len(KEPT_MODES), n)]]
         return modes + fm.RING_SIGMA * rng.standard_normal((n, 2))
     if name == "memoriser":
         return train[rng.integers(0, len(train), n)]
     if name == "noise":
         return rng.standard_normal((n, 2))
-    raise ValueError(f"generator must be one of {', '.join(GENERATORS)}, got {name!r}")
+    raise ValueError(f"generator must be one of {', '.join(GENERATORS + EMULATED_ONLY)}, got {name!r}")
+
+
+@functools.lru_cache(maxsize=1)
+def trained_samples() -> dict[str, np.ndarray]:
+    """The trained models' stored samples (a set-up artefact, read once)."""
+    return ring_generators.load()
 
 
 # The scores -----------------------------------------------------------------------
@@ -208,7 +227,7 @@ def _prepare(n: int, n_train: int, seed: int) -> _Prepared:
 
 
 def compute(k: int = 3, n: int = 400, n_train: int = 1000, seed: int = 0) -> LineUp:
-    """Score the five generators; a change of k alone reuses the cached distances."""
+    """Score the six generators; a change of k alone reuses the cached distances."""
     n, k = int(n), int(k)
     if not 1 <= k <= min(K_MAX, n - 1):
         raise ValueError(f"k must be between 1 and {min(K_MAX, n - 1)}, got {k}")
@@ -232,37 +251,44 @@ def describe(result: LineUp) -> str:
 
 
 def _table(result: LineUp) -> str:
-    rows = [f"{'':<10}{'P':>5}{'R':>5}{'energy':>7}{'Fréchet':>8}{'copy':>6}"]
+    rows = [f"{'':<14}{'P':>5}{'R':>5}{'energy':>7}{'Fréchet':>8}{'copy':>6}"]
     for name, s in result.scores.items():
         rows.append(
-            f"{name:<10}{s.precision:5.2f}{s.recall:5.2f}{s.energy:7.3f}{s.frechet:8.3f}{s.copy_ratio:6.2f}"
+            f"{name:<14}{s.precision:5.2f}{s.recall:5.2f}{s.energy:7.3f}{s.frechet:8.3f}{s.copy_ratio:6.2f}"
         )
     return "\n".join(rows)
 
 
 def draw(result: LineUp, fig):
     narrow = fig.get_figheight() > fig.get_figwidth()
-    grid = fig.add_gridspec(3 if narrow else 2, 5, height_ratios=(1, 2.6, 1.0) if narrow else (1, 2.2))
+    columns = 3 if narrow else len(GENERATORS)  # on a phone the clouds take two rows of three
+    cloud_rows = len(GENERATORS) // columns
+    if narrow:
+        grid = fig.add_gridspec(cloud_rows + 2, columns, height_ratios=(1,) * cloud_rows + (2.2, 0.9))
+    else:
+        grid = fig.add_gridspec(cloud_rows + 1, 5, height_ratios=(0.62, 2.2))
+        clouds_grid = grid[0, :].subgridspec(1, columns)
     clouds, refs, frames = [], [], []
     for i, name in enumerate(GENERATORS):
-        ax = fig.add_subplot(grid[0, i])
+        cell = grid[i // columns, i % columns] if narrow else clouds_grid[0, i]
+        ax = fig.add_subplot(cell)
         refs.append(ax.scatter(*result.real.T, s=1, c="#bbbbbb", rasterized=True))
         cloud = ax.scatter(*result.samples[name].T, s=1, c=COLOURS[i], rasterized=True)
         ax.set(xlim=(-3, 3), ylim=(-3, 3), xticks=[], yticks=[], aspect="equal")
         ax.set_title(name, fontsize=9, color=COLOURS[i])
         clouds.append(cloud)
         frames.extend(ax.spines.values())
-    pr = fig.add_subplot(grid[1, :] if narrow else grid[1, :3])
+    pr = fig.add_subplot(grid[cloud_rows, :] if narrow else grid[1, :3])
     dots = [pr.plot([], [], "o", ms=9, color=c)[0] for c in COLOURS]
     labels = [pr.text(0, 0, name, color=c, fontsize=8) for name, c in zip(GENERATORS, COLOURS)]
     pr.set(xlim=(-0.05, 1.05), ylim=(-0.05, 1.05), xlabel="recall", ylabel="precision")
-    table_ax = fig.add_subplot(grid[2, :] if narrow else grid[1, 3:])
+    table_ax = fig.add_subplot(grid[cloud_rows + 1, :] if narrow else grid[1, 3:])
     table_ax.axis("off")
-    table = table_ax.text(0 if narrow else 0.04, 0.95 if narrow else 0.9, "", family="monospace", fontsize=7, va="top")
+    table = table_ax.text(0 if narrow else 0.02, 1.0 if narrow else 0.9, "", family="monospace", fontsize=6.5, va="top")
     if narrow:
-        fig.subplots_adjust(left=0.17, right=0.97, top=0.95, bottom=0.01, hspace=0.3)
+        fig.subplots_adjust(left=0.17, right=0.97, top=0.95, bottom=0.01, hspace=0.42)
     else:
-        fig.subplots_adjust(left=0.08, right=0.98, top=0.94, bottom=0.09, hspace=0.2)
+        fig.subplots_adjust(left=0.08, right=0.99, top=0.95, bottom=0.09, hspace=0.15)
     # the frames are drawn over points and labels that reach them, so they are redrawn too
     for artist in (*refs, *clouds, *dots, *labels, table, *frames, *pr.spines.values()):
         artist.set_animated(True)

@@ -15,7 +15,9 @@ import numpy as np
 import pytest
 
 from demos import frechet_bias as fb
+from demos import flow_matching as fm
 from demos import judging as j
+from demos import ring_generators as rg
 from conftest import stated_by
 
 SEEDS = (0, 1, 2)
@@ -34,10 +36,20 @@ def test_the_demo_uses_k_3_like_the_paper():
     assert DEFAULTS["k"] == 3
 
 
-def test_the_blurred_generator_is_three_times_too_wide_and_collapse_keeps_two_opposite_modes():
+def test_the_blurred_generator_is_three_times_too_wide_and_two_modes_are_opposite():
     states("three times too spread out", "draws from only two opposite modes of the eight")
     assert j.BLUR == 3
     assert len(j.KEPT_MODES) == 2 and abs(j.KEPT_MODES[0] - j.KEPT_MODES[1]) == 4  # 4 of 8 apart: opposite
+
+
+def test_the_two_gans_differ_only_in_how_fast_the_discriminator_learns():
+    states("learning at\n  the same rate", "a discriminator that learns ten\n  times faster than its generator",
+           "networks with two hidden layers")
+    lr_g, lr_d, steps = rg.BALANCED
+    fast_g, fast_d, fast_steps = rg.DISCRIMINATOR_TOO_FAST
+    assert lr_g == lr_d and fast_d == pytest.approx(10 * fast_g) and steps == fast_steps
+    generator = rg.init_network(np.random.default_rng(0), 2, 2)
+    assert len(generator) == 2 * 3  # weights and biases of three layers: two hidden, one output
 
 
 def test_the_random_feature_map_has_16_features():
@@ -60,53 +72,82 @@ def test_fréchet_on_coordinates_misses_a_blob_that_the_random_features_catch(se
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_mode_collapse_is_high_precision_and_low_recall(seed):
-    states("so precision is about $0.9$ or more, close to the ideal generator's", "recall stays below $0.3$",
-           "the collapsed generator has by far the largest energy and Fréchet distances")
+def test_total_collapse_is_high_precision_and_low_recall(seed):
+    states("its precision is above $0.85$; but two\n  modes of eight reach few real points, so its recall stays below $0.3$",
+           "it has by far the largest\n  energy and Fréchet distances of the six")
     s = line_up(seed)
-    c = s["collapsed"]
-    assert c.precision >= 0.89 and c.precision >= s["ideal"].precision - 0.1 and c.recall < 0.3
-    others = [v for name, v in s.items() if name != "collapsed"]
+    c = s["two modes"]
+    assert c.precision > 0.85 and c.recall < 0.3
+    others = [v for name, v in s.items() if name != "two modes"]
     assert c.energy > 1.5 * max(o.energy for o in others)
     assert c.frechet > 2 * max(o.frechet for o in others)
 
 
+def median_width(points: np.ndarray) -> float:
+    """How wide a generator's blobs are: the median distance of its points to the nearest mode centre."""
+    return float(np.median(j.pairwise_distances(points, fm.ring_centres()).min(axis=1)))
+
+
+def test_the_trained_gan_reaches_every_mode_with_narrower_blobs():
+    states("reaches all\n  eight modes", "its blobs are about two thirds as wide as\n  the real ones")
+    gan = j.trained_samples()["gan"]
+    assert fm.mode_shares(gan, fm.ring_centres()).min() > 0.08  # each of the 8 near its fair 1/8
+    ratio = median_width(gan) / median_width(j.target_samples(len(gan), np.random.default_rng(0)))
+    assert 0.6 < ratio < 0.75
+
+
 @pytest.mark.parametrize("seed", SEEDS)
-def test_blur_is_high_recall_and_low_precision(seed):
-    states("its recall is above $0.95$, but fewer than half of its samples land inside the real balls")
-    b = line_up(seed)["blurred"]
-    assert b.recall > 0.95 and b.precision < 0.5
+def test_the_trained_gan_is_sharp_but_its_recall_is_moderate(seed):
+    states("its precision is above $0.85$, yet its recall is only\n  between $0.7$ and $0.8$")
+    g = line_up(seed)["GAN"]
+    assert g.precision > 0.85 and 0.7 <= g.recall <= 0.8
+
+
+def test_the_collapsed_gan_keeps_four_modes_and_a_sprinkle_of_the_others():
+    states("puts over\n  $90\\%$ of its samples on four modes and $2\\%$ or less near each of the\n  other four")
+    shares = np.sort(fm.mode_shares(j.trained_samples()["gan_collapsed"], fm.ring_centres()))[::-1]
+    assert shares[:4].sum() > 0.9 and 0 < shares[4] <= 0.02
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_partial_collapse_slips_past_recall_but_not_past_the_distances(seed):
+    states("its recall stays above $0.85$",
+           "energy distance is about ten times the GAN's\n  or more, its Fréchet distance more than fifteen times")
+    s = line_up(seed)
+    c, g = s["collapsed GAN"], s["GAN"]
+    assert c.recall > 0.85
+    assert c.energy > 9 * g.energy and c.frechet > 15 * g.frechet
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_noise_has_low_precision_but_recall_near_one(seed):
-    states("Plain noise has a precision below $0.1$, yet a recall near $1$")
+    states("Plain noise has a precision below $0.1$, yet a\n  recall near $1$")
     n = line_up(seed)["noise"]
     assert n.precision < 0.1 and n.recall >= 0.98
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_the_memoriser_passes_the_distribution_scores(seed):
-    states("Its precision and recall are within $0.05$ of the ideal generator's",
-           "its energy and Fréchet distances are a small fraction of the collapsed generator's")
+def test_the_flow_and_the_memoriser_pass_the_distribution_scores(seed):
+    states("Both have\n  precision and recall of $0.85$ or more, and energy and Fréchet\n  distances a small fraction of the two-mode generator's")
     s = line_up(seed)
-    m, ideal, c = s["memoriser"], s["ideal"], s["collapsed"]
-    assert abs(m.precision - ideal.precision) <= 0.05 and abs(m.recall - ideal.recall) <= 0.05
-    assert m.energy < 0.1 * c.energy and m.frechet < 0.1 * c.frechet
+    for name in ("flow", "memoriser"):
+        v = s[name]
+        assert v.precision >= 0.85 and v.recall >= 0.85
+        assert v.energy < 0.1 * s["two modes"].energy and v.frechet < 0.1 * s["two modes"].frechet
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_only_the_copy_ratio_catches_the_memoriser(seed):
-    states("for the memoriser it is exactly $0$, while every other generator in the line-up scores $0.8$ or more")
+    states("for the memoriser it is exactly $0$, while every other generator\nin the line-up scores $0.75$ or more")
     s = line_up(seed)
     assert s["memoriser"].copy_ratio == 0
-    assert min(v.copy_ratio for name, v in s.items() if name != "memoriser") >= 0.8
+    assert min(v.copy_ratio for name, v in s.items() if name != "memoriser") >= 0.75
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_memoriser_of_40_points_is_caught_by_recall_too(seed):
-    states("Move the training-set slider down to $40$ points", "its recall drops to $0.02$ or less")
-    assert line_up(seed, n_train=40)["memoriser"].recall <= 0.02
+    states("Move the training-set slider down to $40$ points", "its recall drops\nto $0.03$ or less")
+    assert line_up(seed, n_train=40)["memoriser"].recall <= 0.03
 
 
 def test_the_chapter_2_1_figure_it_quotes():
@@ -127,12 +168,12 @@ def test_a_perfect_model_scored_on_25_points_looks_worse_than_a_blurred_one_on_3
     states(
         "the ideal generator scores above $0.5$ with $25$ points and below $0.01$ with $3{,}200$",
         "With $25$ points it even scores worse than the blurred generator does with $3{,}200$",
-        "The collapsed generator stays above $4.5$ at every size",
+        "The two-mode generator stays above $4.5$ at every size",
     )
     d = fb.compute("random features", seed)
     assert d["ideal"][0] > 0.5 and d["ideal"][-1] < 0.01
     assert d["ideal"][0] > d["blurred"][-1]
-    assert d["collapsed"].min() > 4.5
+    assert d["two modes"].min() > 4.5
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -64,8 +64,8 @@ def test_the_memoriser_only_returns_training_points():
     assert j.pairwise_distances(copies, train).min(axis=1).max() == 0
 
 
-def test_the_collapsed_generator_fills_only_its_two_modes():
-    s = j.generate("collapsed", 1000, None, np.random.default_rng(4))
+def test_the_two_mode_generator_fills_only_its_two_modes():
+    s = j.generate("two modes", 1000, None, np.random.default_rng(4))
     shares = fm.mode_shares(s, fm.ring_centres())
     assert set(np.flatnonzero(shares)) == set(j.KEPT_MODES)
 
@@ -91,3 +91,13 @@ def test_the_line_up_s_energy_distance_is_part_1_s():
 def test_k_beyond_the_demo_s_range_is_refused():
     with pytest.raises(ValueError, match="k must be"):
         j.compute(k=j.K_MAX + 1)
+
+
+def test_an_unknown_generator_is_named_in_the_error():
+    with pytest.raises(ValueError, match="generator must be one of GAN, collapsed GAN"):
+        j.generate("vae", 10, None, np.random.default_rng(0))
+
+
+def test_the_trained_generators_samples_are_drawn_without_repeats():
+    s = j.generate("flow", 800, None, np.random.default_rng(8))
+    assert len(np.unique(s, axis=0)) == 800
