@@ -174,10 +174,11 @@ def describe(r: EdgeRun) -> str:
 
 
 def _rectangles(ax) -> None:
+    """The two classes' outlines, under the animated dots (zorder below theirs)."""
     from matplotlib.patches import Rectangle
 
     for (lo, hi), colour in ((EDGE, BLUE), ((-EDGE[1], -EDGE[0]), ORANGE)):
-        ax.add_patch(Rectangle((lo, HEIGHT[0]), hi - lo, HEIGHT[1] - HEIGHT[0], fill=False, ec=colour, lw=1.2))
+        ax.add_patch(Rectangle((lo, HEIGHT[0]), hi - lo, HEIGHT[1] - HEIGHT[0], fill=False, ec=colour, lw=1.2, zorder=0.5))
 
 
 def draw(r: EdgeRun, fig):
@@ -200,7 +201,7 @@ def draw(r: EdgeRun, fig):
     _, _, bars = ax_h.hist(r.guided[:, 0], bins=BINS, density=True, color=BLUE, alpha=0.6, label="guided ODE")
     (curve,) = ax_h.plot(GRID, r.density, color=GREY, lw=1.5, label="$p(x)\\,p(c|x)^w$")
     for lo, hi, colour in ((*EDGE, BLUE), (-EDGE[1], -EDGE[0], ORANGE)):
-        ax_h.axvspan(lo, hi, color=colour, alpha=0.08, lw=0)
+        ax_h.axvspan(lo, hi, color=colour, alpha=0.08, lw=0, zorder=0)  # under the animated bars
     ax_h.set_xlim(-LIM, LIM)
     ax_h.set_ylim(0, 3.0)
     ax_h.set_xlabel("horizontal coordinate")
