@@ -165,3 +165,15 @@ def test_the_vertical_coordinate_is_the_same_for_every_w():
 def test_thirty_heun_steps_suffice_for_the_rectangles():
     for w in (1.0, 6.0):
         assert np.max(np.abs(e.guided_samples(w) - e.guided_samples(w, 0, e.N_SAMPLES, 240))) < 0.02
+
+
+@pytest.mark.parametrize("t, w", [(0.3, 3.0), (0.8, 0.5)])
+def test_the_two_forms_of_the_sharpened_distribution_differ_by_a_constant(t, w):
+    """p_t(x)^(1-w) p_t(x | c)^w = p_t(x) p_t(c | x)^w / p(c)^w at every x."""
+    x = points(200)
+    whole = vf.Mixture(np.full(4, 0.25), np.concatenate([m.means for m in g.CLASSES.values()]), g.STD)
+    log_p = vf._posterior_mean(x, t, whole)[2]
+    log_p_blue = vf._posterior_mean(x, t, g.CLASSES["blue"])[2]
+    first = (1 - w) * log_p + w * log_p_blue
+    second = log_p + w * np.log(g.classifier(x, t, "blue"))
+    np.testing.assert_allclose(first - second, -w * np.log(g.PRIOR[0]), atol=1e-9)
