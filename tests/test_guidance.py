@@ -177,3 +177,12 @@ def test_the_two_forms_of_the_sharpened_distribution_differ_by_a_constant(t, w):
     first = (1 - w) * log_p + w * log_p_blue
     second = log_p + w * np.log(g.classifier(x, t, "blue"))
     np.testing.assert_allclose(first - second, -w * np.log(g.PRIOR[0]), atol=1e-9)
+
+
+def test_the_readouts_say_what_the_samples_show():
+    run = g.compute(c="orange", w=4.0, t=0.3)
+    assert run.share == g.share_in_class(run.samples, "orange") == 1.0
+    assert f"{100 * run.share:.0f}% land in orange" in g.describe(run) and "t = 0.30" in g.describe(run)
+    edge_run = e.compute(w=4.0)
+    assert edge_run.guided_quarter == e.far_quarter(edge_run.guided) > 0.8
+    assert f"{100 * edge_run.guided_quarter:.0f}% of the guided samples" in e.describe(edge_run)
