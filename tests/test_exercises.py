@@ -377,6 +377,24 @@ def precision_recall(real, fake):
     return covered(fake, real), covered(real, fake)
 """,
     },
+    "cfg-combination": {
+        "the roles swapped: w = 1 gives the unconditional answer": """
+def cfg_velocity(v_cond, v_uncond, w):
+    return v_cond + w * (v_uncond - v_cond)
+""",
+        "Ho and Salimans' convention, (1 + w) v(c) - w v(none), with the book's w": """
+def cfg_velocity(v_cond, v_uncond, w):
+    return (1 + w) * v_cond - w * v_uncond
+""",
+        "scales the conditional answer only": """
+def cfg_velocity(v_cond, v_uncond, w):
+    return w * v_cond
+""",
+        "adds w times the conditional answer to the unconditional one": """
+def cfg_velocity(v_cond, v_uncond, w):
+    return v_uncond + w * v_cond
+""",
+    },
     "heun-step": {
         "Euler's step: order 1, the error only halves": """
 def heun_step(f, x, t, h):
