@@ -33,7 +33,7 @@ const STAGES = [
 const timings = {}
 
 let pyodide = null
-let python = null  // the runner's functions: start_block, next_frame, stop_block, forget
+let python = null  // the runner's functions: start_block, next_frame, restyle_block, stop_block, forget
 let checker = null  // judges exercises
 let stdout = []
 let dropped = 0
@@ -221,10 +221,10 @@ async function toMessage(frame) {
 const breathe = () => new Promise(resolve => setTimeout(resolve, 0))
 
 /** Run one demo, posting every frame it yields; the last message is final */
-async function run({ id, block, demo, params, dpi, source, narrow }) {
+async function run({ id, block, demo, params, dpi, source, narrow, scheme }) {
   beginRun(id)
   const args = pyodide.toPy(params)
-  let frame = python.start_block(block, demo, args, dpi, source ?? null, Boolean(narrow))
+  let frame = python.start_block(block, demo, args, dpi, source ?? null, Boolean(narrow), scheme ?? "light")
   args.destroy()
   while (frame) {
     const message = await toMessage(frame)
@@ -241,6 +241,13 @@ async function run({ id, block, demo, params, dpi, source, narrow }) {
     frame = python.next_frame(block)
   }
   send({ type: "frame", id, final: true, stdout: printed() })
+}
+
+/** Redraw a block's last figure in another palette: no run, nothing computed, nothing printed */
+async function restyle({ id, block, scheme }) {
+  const frame = python.restyle_block(block, scheme)
+  const message = frame ? await toMessage(frame) : {}
+  send({ type: "frame", id, final: true, ...message }, message.bitmap ? [message.bitmap] : [])
 }
 
 /**
@@ -271,6 +278,9 @@ self.onmessage = async ({ data }) => {
     } else if (data.type === "run") {
       await booted
       await run(data)
+    } else if (data.type === "restyle") {
+      await booted
+      await restyle(data)
     } else if (data.type === "check") {
       await booted
       beginRun(data.id)
