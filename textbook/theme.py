@@ -58,7 +58,7 @@ THEMES = {
     # Material's `default`: black at 87 %, 54 %, 32 % over white
     "light": Theme("#ffffff", "#212121", "#757575", "#adadad"),
     # Material's `slate`: hsl(225deg 15% 14%), text hsla(225deg 15% 90%) at 82 %, 56 %, 32 %
-    "dark": Theme("#1e2129", "#bfc1c7", "#8c8e95", "#5d5f67"),
+    "dark": Theme("#1e2129", "#bec1c7", "#8c8e95", "#5d5f67"),
 }
 
 DATA_CONTRAST = 3.0  # WCAG's minimum for graphical objects
@@ -87,6 +87,11 @@ def contrast(first: Any, second: Any) -> float:
 def is_neutral(colour: Any) -> bool:
     r, g, b = mcolors.to_rgb(colour)
     return max(r, g, b) - min(r, g, b) < NEUTRAL_CHROMA
+
+
+def _is_paper(colour: Any) -> bool:
+    """A grey so light it stands for the white paper itself."""
+    return is_neutral(colour) and colorsys.rgb_to_hls(*mcolors.to_rgb(colour))[1] > 1 - PAPER
 
 
 def _mix(start: Any, end: Any, share: float) -> tuple[float, float, float]:
@@ -121,7 +126,7 @@ def data_colour(rgba: Rgba, scheme: str, minimum: float = DATA_CONTRAST) -> Rgba
     """A demo's colour for lines, markers, fills and text in the data, for a scheme."""
     theme = THEMES[scheme]
     if is_neutral(rgba):
-        if colorsys.rgb_to_hls(*rgba[:3])[1] > 1 - PAPER:
+        if _is_paper(rgba):
             return (*mcolors.to_rgb(theme.background), rgba[3])  # white fill: the paper it stood for
         rgb = _ink(rgba, theme, theme.text)
     else:
@@ -131,14 +136,21 @@ def data_colour(rgba: Rgba, scheme: str, minimum: float = DATA_CONTRAST) -> Rgba
 
 @functools.lru_cache(maxsize=1024)
 def chrome_colour(rgba: Rgba, scheme: str, role: str) -> Rgba:
-    """The colour of a background, spine, tick, label or grid line: a grey takes the
-    theme's colour for its role ("background", "text", "axes"), scaled by its depth;
-    a colour the demo chose (a coloured axis label) is treated as data."""
+    """The colour of a background, spine, tick, label, frame or grid line, by its role:
+
+    - "background", "grid": a grey keeps its depth between the background and the text colour;
+    - "axes": the same, towards Material's lighter text colour (spines, tick marks);
+    - "text": as "background", then at least 4.5:1 (labels must be read).
+
+    A colour the demo chose (a coloured axis label) is treated as data.
+    """
     theme = THEMES[scheme]
     if not is_neutral(rgba):
         return data_colour(rgba, scheme, TEXT_CONTRAST if role == "text" else DATA_CONTRAST)
-    full = theme.axes if role == "axes" else theme.text
-    return (*_ink(rgba, theme, full), rgba[3])
+    ink = _ink(rgba, theme, theme.axes if role == "axes" else theme.text)
+    if role == "text" and not _is_paper(rgba):
+        ink = _with_contrast(ink, theme.background, TEXT_CONTRAST)
+    return (*ink, rgba[3])
 
 
 def _rgba(colour: Any) -> Rgba:
@@ -149,8 +161,7 @@ def _rgba(colour: Any) -> Rgba:
 
 
 def _starts_at_paper(cmap: Colormap) -> bool:
-    first = cmap(0.0)
-    return is_neutral(first) and colorsys.rgb_to_hls(*first[:3])[1] > 1 - PAPER
+    return _is_paper(cmap(0.0))
 
 
 _themed_cmaps: dict[tuple[int, str], tuple[Colormap, Colormap]] = {}
@@ -276,8 +287,8 @@ def _theme_collection(collection: Collection, scheme: str) -> None:
 
 def _theme_text(text: Text, scheme: str, role: str | None = None) -> None:
     """Text in the data (role None) or a label of the chrome (role "text")."""
-    if role is None:
-        themed_for = lambda rgba: chrome_colour(rgba, scheme, "text") if is_neutral(rgba) else data_colour(rgba, scheme, TEXT_CONTRAST)
+    if role is None:  # white text would become the paper: it becomes the text colour instead
+        themed_for = lambda rgba: chrome_colour(rgba, scheme, "text") if _is_paper(rgba) else data_colour(rgba, scheme, TEXT_CONTRAST)
     else:
         themed_for = lambda rgba: chrome_colour(rgba, scheme, role)
     _recolour(text, "color", _rgba(text.get_color()), scheme, themed_for, text.set_color)
@@ -307,7 +318,7 @@ def _theme_artist(artist: Any, scheme: str) -> None:
 def _theme_legend(legend: Legend, scheme: str) -> None:
     frame = legend.get_frame()
     _recolour(frame, "face", _rgba(frame.get_facecolor()), scheme, lambda c: chrome_colour(c, scheme, "background"), frame.set_facecolor)
-    _recolour(frame, "edge", _rgba(frame.get_edgecolor()), scheme, lambda c: chrome_colour(c, scheme, "text"), frame.set_edgecolor)
+    _recolour(frame, "edge", _rgba(frame.get_edgecolor()), scheme, lambda c: chrome_colour(c, scheme, "grid"), frame.set_edgecolor)
     for text in (*legend.get_texts(), legend.get_title()):
         _theme_text(text, scheme)
     for handle in legend.legend_handles:
@@ -325,7 +336,7 @@ def _tick_colours(axis, scheme: str) -> None:
 
     def themed_for(original: tuple) -> tuple:
         mark, label, grid = original
-        return chrome_colour(mark, scheme, "axes"), chrome_colour(label, scheme, "text"), chrome_colour(grid, scheme, "text")
+        return chrome_colour(mark, scheme, "axes"), chrome_colour(label, scheme, "text"), chrome_colour(grid, scheme, "grid")
 
     def put(themed: tuple) -> None:
         axis.set_tick_params(which="both", color=themed[0], labelcolor=themed[1], grid_color=themed[2])
