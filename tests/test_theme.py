@@ -277,3 +277,17 @@ def test_the_dark_static_figure_has_the_dark_background():
 def test_an_unknown_scheme_is_refused():
     with pytest.raises(ValueError, match="scheme"):
         LiveDemo("dice", scheme="slate")
+
+
+def test_the_worker_gets_every_module_of_the_book_the_runner_imports():
+    import json
+
+    from textbook import bundle
+
+    runner_source = (Path(bundle.ROOT) / "textbook" / "runner.py").read_text()
+    imported = set(re.findall(r"^from textbook import (\w+)", runner_source, flags=re.M))
+    imported |= set(re.findall(r"^(?:from|import) textbook\.(\w+)", runner_source, flags=re.M))
+    assert "theme" in imported
+    files = json.loads(bundle.worker_bundle())["files"]
+    for name in imported:
+        assert f"{bundle.SOURCES}/textbook/{name}.py" in files
