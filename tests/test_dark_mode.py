@@ -27,9 +27,9 @@ Worker.prototype.postMessage = function (message, ...rest) {
 )
 
 NEAR_WHITE = 235  # every channel at least this: white, as far as a reader in the dark is concerned
-# A light figure is mostly white (the dice figure: about 0.8); a dark one has
-# none but what a picture shows as white pixels (the 2x2 images, about 0.1).
-MOST_WHITE_IN_THE_DARK = 0.2
+# A light figure is mostly white (the dice figure: about 0.7); a dark one has
+# none but what a picture shows as white pixels (the 2x2 images, about 0.05).
+MOST_WHITE_IN_THE_DARK = 0.1
 
 
 def white_share(png: bytes) -> float:

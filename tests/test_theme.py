@@ -133,6 +133,13 @@ def test_every_demo_has_its_data_at_3_to_1_and_the_schemes_background(book_data,
         assert ratio >= needed, f"{demo} ({scheme}): {artist} drawn in {mcolors.to_hex(colour)} at {ratio:.2f}:1"
     for colour in label_colours(live.figure):
         assert theme.contrast(colour, background) >= theme.TEXT_CONTRAST, f"{demo} ({scheme}): a label in {mcolors.to_hex(colour)}"
+    if scheme == "dark":  # no white panel: white is left only where a picture has white pixels
+        assert white_share(pixels(live)) < 0.1, f"{demo}: the dark figure is {white_share(pixels(live)):.0%} near-white"
+
+
+def white_share(rgba_pixels: np.ndarray) -> float:
+    """Share of near-white pixels (every channel at least 235) in a rendered figure."""
+    return float((rgba_pixels[..., :3].min(axis=2) >= 235).mean())
 
 
 def test_contrast_is_wcags():
