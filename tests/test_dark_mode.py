@@ -80,6 +80,27 @@ def test_a_palette_switch_redraws_a_live_figure_without_running_the_demo(browser
     context.close()
 
 
+def test_in_the_automatic_palette_the_systems_switch_to_dark_redraws_a_live_figure(browser, server):
+    """A reader who leaves the palette on automatic and whose system turns dark at dusk."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block", color_scheme="light")
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.add_init_script(WATCH)
+    page.goto(server + "/part1/sampling/")
+    demo = page.locator(".demo").first
+    demo_id = demo.get_attribute("id")
+    demo.scroll_into_view_if_needed()
+    wait_shown(page, demo_id, 1)
+    page.wait_for_function("id => !document.getElementById(id).hasAttribute('aria-busy')", arg=demo_id)
+    runs = sent(page, "run")
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("id => (window.__restyled || []).includes(id)", arg=demo_id)
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    assert white_share(demo.locator(".demo__plot").screenshot()) < 0.01
+    assert sent(page, "run") == runs
+    context.close()
+
+
 def test_live_figures_start_in_the_dark_palette_of_a_dark_system(browser, server):
     """Material's automatic palette follows the system; the first live figure is drawn dark."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block", color_scheme="dark")

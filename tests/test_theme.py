@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 
 from conftest import fenced_blocks
 from textbook import theme
-from textbook.runner import LiveDemo, restyle_block, start_block, forget
+from textbook.runner import LiveDemo, forget, next_frame, restyle_block, start_block
 from textbook.spec import parse
 
 # The first block of each demo the book's pages show, with its default settings
@@ -298,3 +298,31 @@ def test_the_worker_gets_every_module_of_the_book_the_runner_imports():
     files = json.loads(bundle.worker_bundle())["files"]
     for name in imported:
         assert f"{bundle.SOURCES}/textbook/{name}.py" in files
+
+
+STREAMING = '''
+def compute(frames=3):
+    return list(range(frames))
+
+
+def stream(frames=3):
+    for n in range(1, frames + 1):
+        yield list(range(n))
+
+
+def draw(data, fig):
+    ax = fig.add_subplot()
+    (line,) = ax.plot(data, color="#283593")
+    ax.set_xlim(0, 3)
+    ax.set_ylim(0, 3)
+    return lambda data: line.set_data(range(len(data)), data)
+'''
+
+
+def test_a_palette_switch_while_a_demo_streams_shows_from_its_next_frame():
+    block = "test_theme#stream"
+    first = start_block(block, "dice", {}, 50, source=STREAMING, scheme="light")
+    assert corner(first) == [255, 255, 255]
+    following = next_frame(block, "dark")
+    assert corner(following) == [round(255 * c) for c in mcolors.to_rgb(theme.THEMES["dark"].background)]
+    forget(block)

@@ -241,12 +241,18 @@ def start_block(
     return next_frame(block)
 
 
-def next_frame(block: str) -> dict | None:
-    """The run's next frame: readout and pixels, or the demo's traceback; None when done."""
+def next_frame(block: str, scheme: str | None = None) -> dict | None:
+    """The run's next frame: readout and pixels, or the demo's traceback; None when done.
+
+    scheme, when given, is the page's palette now: a reader who switches it
+    while a demo streams (a model in training) sees the next frame in it.
+    """
     run = _runs.get(block)
     if run is None:
         return None
     try:
+        if scheme is not None and _blocks[block].scheme != scheme:
+            _blocks[block].restyle(scheme)
         text = next(run)
         pixels, width, height = _blocks[block].rgba()
     except StopIteration:

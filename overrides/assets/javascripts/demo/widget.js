@@ -162,9 +162,12 @@ export function mountDemo(el, workerURL) {
     canvas.getContext("bitmaprenderer").transferFromImageBitmap(bitmap)
   }
 
-  /** Redraw the live figure in the page's palette, once no run is drawing it, without running the demo */
+  /**
+   * Redraw the live figure in the page's palette without running the demo: at
+   * once, or while streaming (its next frames follow), or else when the run ends
+   */
   function followScheme() {
-    if (!canvas || running || drawnIn === currentScheme()) return
+    if (!canvas || drawnIn === currentScheme() || (running && !config.stream)) return
     drawnIn = currentScheme()
     restyleDemo(block, drawnIn, frame => {
       if (frame.bitmap) paint(frame.bitmap)

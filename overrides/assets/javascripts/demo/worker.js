@@ -39,6 +39,7 @@ let stdout = []
 let dropped = 0
 let interrupt = null  // shared with the page when it is cross-origin isolated: Stop writes 2
 let post = null  // posts on the page's private channel, bound before any reader code runs
+let pageScheme = "light"  // the page's palette, as the latest run or redraw gave it
 
 /** Tell the page something, on the channel only this code holds */
 const send = (message, transfer = []) => post(message, transfer)
@@ -223,6 +224,7 @@ const breathe = () => new Promise(resolve => setTimeout(resolve, 0))
 /** Run one demo, posting every frame it yields; the last message is final */
 async function run({ id, block, demo, params, dpi, source, narrow, scheme }) {
   beginRun(id)
+  pageScheme = scheme ?? "light"
   const args = pyodide.toPy(params)
   let frame = python.start_block(block, demo, args, dpi, source ?? null, Boolean(narrow), scheme ?? "light")
   args.destroy()
@@ -238,13 +240,14 @@ async function run({ id, block, demo, params, dpi, source, narrow, scheme }) {
       python.stop_block(block)
       break
     }
-    frame = python.next_frame(block)
+    frame = python.next_frame(block, pageScheme)  // a palette switch mid-stream shows from the next frame
   }
   send({ type: "frame", id, final: true, stdout: printed() })
 }
 
 /** Redraw a block's last figure in another palette: no run, nothing computed, nothing printed */
 async function restyle({ id, block, scheme }) {
+  pageScheme = scheme
   const frame = python.restyle_block(block, scheme)
   const message = frame ? await toMessage(frame) : {}
   send({ type: "frame", id, final: true, ...message }, message.bitmap ? [message.bitmap] : [])
