@@ -195,11 +195,13 @@ def _with_dark_gaps(cmap: Colormap) -> Colormap:
 
 
 def _ramp_from_background(cmap: Colormap, scheme: str) -> Colormap:
+    """The map from the background to its last colour made readable, each step as far along as its luminance was."""
     steps = cmap(np.linspace(0, 1, 256))
     paper, last = luminance(steps[0]), luminance(steps[-1])
     end = mcolors.to_rgb(data_colour(_rgba(steps[-1]), scheme, TEXT_CONTRAST))
-    shares = [(paper - luminance(step)) / (paper - last) for step in steps]
-    themed = LinearSegmentedColormap.from_list(f"{cmap.name}_{scheme}", [_mix(THEMES[scheme].background, end, s) for s in shares], N=256)
+    shares = [(paper - luminance(step)) / max(paper - last, 1e-9) for step in steps]
+    colours = [_mix(THEMES[scheme].background, end, share) for share in shares]
+    themed = LinearSegmentedColormap.from_list(f"{cmap.name}_{scheme}", colours, N=256)
     bad, under, over = cmap.get_bad(), cmap.get_under(), cmap.get_over()
     themed.set_bad(bad if bad[3] == 0 else data_colour(_rgba(bad), scheme))
     themed.set_under(_mix(THEMES[scheme].background, end, shares[0]) if np.allclose(under, steps[0]) else under)
@@ -218,7 +220,9 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def _recolour(owner: Any, key: str, current: Any, scheme: str, themed_for: Callable[[Any], Any], put: Callable[[Any], None]) -> None:
+def _recolour(
+    owner: Any, key: str, current: Any, scheme: str, themed_for: Callable[[Any], Any], put: Callable[[Any], None]
+) -> None:
     """Set owner's colour `key` for the scheme, remembering the demo's own colour.
 
     What it set last time is remembered with the colour it replaced: if the
@@ -285,17 +289,26 @@ def _theme_collection(collection: Collection, scheme: str) -> None:
         _recolour(collection, "edge", collection.get_edgecolor(), scheme, lambda a: _colours(a, colour), collection.set_edgecolor)
 
 
-def _theme_text(text: Text, scheme: str, role: str | None = None) -> None:
-    """Text in the data (role None) or a label of the chrome (role "text")."""
-    if role is None:  # white text would become the paper: it becomes the text colour instead
-        themed_for = lambda rgba: chrome_colour(rgba, scheme, "text") if _is_paper(rgba) else data_colour(rgba, scheme, TEXT_CONTRAST)
-    else:
-        themed_for = lambda rgba: chrome_colour(rgba, scheme, role)
+def _theme_text(text: Text, scheme: str, in_data: bool = True) -> None:
+    """Text in the data (held to 4.5:1, keeping its hue) or a label of the chrome (the theme's text colour)."""
+
+    def themed_for(rgba: Rgba) -> Rgba:
+        if in_data and not _is_paper(rgba):  # white text in the data would become the paper: it takes the text colour
+            return data_colour(rgba, scheme, TEXT_CONTRAST)
+        return chrome_colour(rgba, scheme, "text")
+
     _recolour(text, "color", _rgba(text.get_color()), scheme, themed_for, text.set_color)
     box = text.get_bbox_patch()
     if box is not None:
-        _recolour(box, "face", _rgba(box.get_facecolor()), scheme, lambda c: chrome_colour(c, scheme, "background"), box.set_facecolor)
-        _recolour(box, "edge", _rgba(box.get_edgecolor()), scheme, lambda c: chrome_colour(c, scheme, "axes"), box.set_edgecolor)
+        _theme_chrome_patch(box, scheme, face="background", edge="axes")
+
+
+def _theme_chrome_patch(patch: Patch, scheme: str, face: str | None = None, edge: str | None = None) -> None:
+    """A background's, frame's or spine's fill and edge, each by its role (see chrome_colour)."""
+    if face is not None:
+        _recolour(patch, "face", _rgba(patch.get_facecolor()), scheme, lambda c: chrome_colour(c, scheme, face), patch.set_facecolor)
+    if edge is not None:
+        _recolour(patch, "edge", _rgba(patch.get_edgecolor()), scheme, lambda c: chrome_colour(c, scheme, edge), patch.set_edgecolor)
 
 
 def _theme_image(image: AxesImage, scheme: str) -> None:
@@ -316,9 +329,7 @@ def _theme_artist(artist: Any, scheme: str) -> None:
 
 
 def _theme_legend(legend: Legend, scheme: str) -> None:
-    frame = legend.get_frame()
-    _recolour(frame, "face", _rgba(frame.get_facecolor()), scheme, lambda c: chrome_colour(c, scheme, "background"), frame.set_facecolor)
-    _recolour(frame, "edge", _rgba(frame.get_edgecolor()), scheme, lambda c: chrome_colour(c, scheme, "grid"), frame.set_edgecolor)
+    _theme_chrome_patch(legend.get_frame(), scheme, face="background", edge="grid")
     for text in (*legend.get_texts(), legend.get_title()):
         _theme_text(text, scheme)
     for handle in legend.legend_handles:
@@ -345,23 +356,22 @@ def _tick_colours(axis, scheme: str) -> None:
 
 
 def _theme_chrome(ax: Axes, scheme: str) -> None:
-    background = ax.patch
-    _recolour(background, "face", _rgba(background.get_facecolor()), scheme, lambda c: chrome_colour(c, scheme, "background"), background.set_facecolor)
+    _theme_chrome_patch(ax.patch, scheme, face="background")
     for spine in ax.spines.values():
-        _recolour(spine, "edge", _rgba(spine.get_edgecolor()), scheme, lambda c: chrome_colour(c, scheme, "axes"), spine.set_edgecolor)
+        _theme_chrome_patch(spine, scheme, edge="axes")
     for axis in (ax.xaxis, ax.yaxis):
         _tick_colours(axis, scheme)
-        _theme_text(axis.label, scheme, "text")
-        _theme_text(axis.get_offset_text(), scheme, "text")
+        _theme_text(axis.label, scheme, in_data=False)
+        _theme_text(axis.get_offset_text(), scheme, in_data=False)
     for title in (ax.title, ax._left_title, ax._right_title):
-        _theme_text(title, scheme, "text")
+        _theme_text(title, scheme, in_data=False)
 
 
 def _shows_a_picture(ax: Axes) -> bool:
     """Whether the axes shows an opaque image in its own colours, which what is drawn over it was chosen against."""
     return any(
         image.get_visible() and image.get_alpha() in (None, 1) and not _starts_at_paper(_original(image, "cmap", image.get_cmap()))
-        for image in ax.images
+        for image in ax.images  # the demo's own map: after theming, a ramp no longer starts at white
     )
 
 
@@ -382,14 +392,13 @@ def apply(figure: Figure, scheme: str) -> None:
     """Give a drawn figure the colours of a scheme, "light" or "dark" (see the module's docstring)."""
     if scheme not in THEMES:
         raise ValueError(f"scheme must be one of {sorted(THEMES)}, not {scheme!r}")
-    background = figure.patch
-    _recolour(background, "face", _rgba(background.get_facecolor()), scheme, lambda c: chrome_colour(c, scheme, "background"), background.set_facecolor)
+    _theme_chrome_patch(figure.patch, scheme, face="background")
     for ax in figure.axes:
         _theme_axes(ax, scheme)
     for legend in figure.legends:
         _theme_legend(legend, scheme)
     for text in (*figure.texts, figure._suptitle, figure._supxlabel, figure._supylabel):
         if text is not None:
-            _theme_text(text, scheme, "text")
+            _theme_text(text, scheme, in_data=False)
     for artist in (*figure.lines, *figure.patches, *figure.images):
         _theme_artist(artist, scheme)
