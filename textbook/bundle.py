@@ -24,9 +24,9 @@ SOURCES = "/home/pyodide/site"
 
 
 def python_sources() -> dict[str, str]:
-    """The demo modules, their runner and the exercise checker, keyed by their path in the worker."""
+    """The demo modules, their runner and its theme, and the exercise checker, keyed by their path in the worker."""
     files = {f"{SOURCES}/textbook/__init__.py": ""}
-    for name in ("runner.py", "checks.py"):
+    for name in ("runner.py", "theme.py", "checks.py"):
         files[f"{SOURCES}/textbook/{name}"] = (ROOT / "textbook" / name).read_text()
     for path in sorted((ROOT / "demos").rglob("*.py")):
         files[f"{SOURCES}/{path.relative_to(ROOT).as_posix()}"] = path.read_text()

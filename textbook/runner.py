@@ -33,6 +33,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402 (after
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.image import AxesImage  # noqa: E402
 
+from textbook import theme  # noqa: E402
+
 DEFAULT_FIGSIZE = (6.4, 4.0)
 
 # The metadata matplotlib writes into an SVG unless told not to
@@ -68,13 +70,17 @@ def figure_size(module: types.ModuleType, narrow: bool = False) -> tuple[float, 
 class LiveDemo:
     """One demo block's figure, kept between runs so updates are cheap."""
 
-    def __init__(self, demo: str, dpi: float = 100, source: str | None = None, narrow: bool = False):
-        self.demo, self.source, self.narrow = demo, source, narrow
+    def __init__(self, demo: str, dpi: float = 100, source: str | None = None, narrow: bool = False, scheme: str = "light"):
+        """scheme is the page's palette, "light" or "dark": the figure takes its colours (see textbook/theme.py)."""
+        if scheme not in theme.THEMES:
+            raise ValueError(f"scheme must be one of {sorted(theme.THEMES)}, not {scheme!r}")
+        self.demo, self.source, self.narrow, self.scheme = demo, source, narrow, scheme
         self.module = load_edited(demo, source) if source is not None else importlib.import_module(f"demos.{demo}")
         self.figure = Figure(figsize=figure_size(self.module, narrow), dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
         self._update: Callable[[Any], None] | None = None
         self._background: _Background | None = None
+        self._readout = ""
 
     def run(self, params: dict) -> str:
         """Compute with params and bring the figure up to date; return the readout."""
@@ -99,8 +105,20 @@ class LiveDemo:
             self._update = self.module.draw(data, self.figure)
         else:
             self._update(data)
+        # after every draw and update: artists the update made or recoloured get the theme too
+        theme.apply(self.figure, self.scheme)
         describe = getattr(self.module, "describe", None)
-        return describe(data) if describe else ""
+        self._readout = describe(data) if describe else ""
+        return self._readout
+
+    def restyle(self, scheme: str) -> str:
+        """Recolour the figure as last drawn for another scheme, computing nothing; return its readout."""
+        if scheme not in theme.THEMES:
+            raise ValueError(f"scheme must be one of {sorted(theme.THEMES)}, not {scheme!r}")
+        self.scheme = scheme
+        theme.apply(self.figure, scheme)
+        self._background = None  # the saved pixels are in the old colours
+        return self._readout
 
     def svg(self, salt: str) -> str:
         """The figure as an SVG element for the page, as small as it reads the same.
@@ -202,35 +220,59 @@ _blocks: dict[str, LiveDemo] = {}
 _runs: dict[str, Iterator[str]] = {}
 
 
-def start_block(block: str, demo: str, params: dict, dpi: float, source: str | None = None, narrow: bool = False) -> dict:
+def start_block(
+    block: str, demo: str, params: dict, dpi: float, source: str | None = None, narrow: bool = False, scheme: str = "light"
+) -> dict:
     """Start a run of one block's demo in the worker and return its first frame.
 
     source, when given, is the reader's edited version of the demo's module;
-    narrow asks for the demo's phone layout. The block's figure is kept, so
-    the next run only updates its artists.
+    narrow asks for the demo's phone layout; scheme is the page's palette.
+    The block's figure is kept, so the next run only updates its artists.
     """
     try:
         live = _blocks.get(block)
         if live is None or (live.demo, live.source, live.figure.dpi, live.narrow) != (demo, source, dpi, narrow):
-            live = _blocks[block] = LiveDemo(demo, dpi, source, narrow)
+            live = _blocks[block] = LiveDemo(demo, dpi, source, narrow, scheme)
+        if live.scheme != scheme:  # the palette changed since its last run
+            live.restyle(scheme)
         _runs[block] = live.frames(params)
     except READER_ERRORS as error:  # the reader sees it; the page goes on
         return _failed(block, error)
     return next_frame(block)
 
 
-def next_frame(block: str) -> dict | None:
-    """The run's next frame: readout and pixels, or the demo's traceback; None when done."""
+def next_frame(block: str, scheme: str | None = None) -> dict | None:
+    """The run's next frame: readout and pixels, or the demo's traceback; None when done.
+
+    scheme, when given, is the page's palette now: a reader who switches it
+    while a demo streams (a model in training) sees the next frame in it.
+    """
     run = _runs.get(block)
     if run is None:
         return None
     try:
+        if scheme is not None and _blocks[block].scheme != scheme:
+            _blocks[block].restyle(scheme)
         text = next(run)
         pixels, width, height = _blocks[block].rgba()
     except StopIteration:
         _runs.pop(block, None)
         return None
     except READER_ERRORS as error:
+        return _failed(block, error)
+    return {"text": text, "pixels": pixels, "width": width, "height": height}
+
+
+def restyle_block(block: str, scheme: str) -> dict | None:
+    """The block's figure as last drawn, recoloured for the page's new palette
+    without running the demo again; None if the block has no figure yet."""
+    live = _blocks.get(block)
+    if live is None:
+        return None
+    try:
+        text = live.restyle(scheme)
+        pixels, width, height = live.rgba()
+    except READER_ERRORS as error:  # an edited demo's artists may fail to draw
         return _failed(block, error)
     return {"text": text, "pixels": pixels, "width": width, "height": height}
 

@@ -167,7 +167,7 @@ export function onProgress(listener) {
 /**
  * Run a demo in the worker.
  *
- * @param {object} request - {block, demo, params, dpi}
+ * @param {object} request - {block, demo, params, dpi, narrow, source, scheme}
  * @param {Function} onFrame - called with each {text, stdout, bitmap} or {error, stdout}
  * @param {Function} [onBegin] - called when Python starts on it (it may wait for another run first)
  * @returns {{id: number, done: Promise<object>}} the run's id (to stop it) and its end
@@ -175,6 +175,18 @@ export function onProgress(listener) {
 export function runDemo(request, onFrame, onBegin) {
   const id = ++nextId
   return { id, done: send({ type: "run", id, ...request }, onFrame, onBegin) }
+}
+
+/**
+ * Redraw a block's figure, as last drawn, in another palette; the demo does not run again.
+ *
+ * @param {string} block - the block's id
+ * @param {"light"|"dark"} scheme - the page's palette
+ * @param {Function} onFrame - called with {bitmap} (nothing if the block has no figure in the worker)
+ * @returns {Promise<object>} the final message
+ */
+export function restyleDemo(block, scheme, onFrame) {
+  return send({ type: "restyle", id: ++nextId, block, scheme }, onFrame)
 }
 
 /**

@@ -10,7 +10,8 @@
 import { flagField, plain, readControl, readNumber, showValue } from "./controls.js"
 import { confirmDiscard, editorInPlaceOf, keepText, keptText } from "./editing.js"
 import { mountPad } from "./pad.js"
-import { endsWithin, forgetDemo, onProgress, runDemo, startRuntime, stopDemo, stopPython, waitsForAnother } from "./runtime.js"
+import { endsWithin, forgetDemo, onProgress, restyleDemo, runDemo, startRuntime, stopDemo, stopPython, waitsForAnother } from "./runtime.js"
+import { currentScheme, onSchemeChange } from "./scheme.js"
 import { read, write } from "./storage.js"
 
 /** How long a streaming demo may take to finish its frame after Stop before it is interrupted */
@@ -126,6 +127,7 @@ export function mountDemo(el, workerURL) {
   let slow = null  // shows Stop when a run takes long
   let queued = false
   let started = false
+  let drawnIn = null  // the palette the canvas shows
 
   // The first live run uses the exact defaults of the build; controls then change them one by one
   const values = Object.fromEntries(config.controls.map(c => [c.name, c.value]))
@@ -144,15 +146,33 @@ export function mountDemo(el, workerURL) {
     }
     readout.textContent = result.text
     plot.setAttribute("aria-label", result.text)
+    paint(result.bitmap)
+  }
+
+  /** Show a figure from the worker in the canvas, made on the first one */
+  function paint(bitmap) {
     if (!canvas) {
       canvas = document.createElement("canvas")
       canvas.className = "demo__canvas"
       plot.replaceChildren(canvas)
       el.classList.add("demo--live")
     }
-    canvas.width = result.bitmap.width
-    canvas.height = result.bitmap.height
-    canvas.getContext("bitmaprenderer").transferFromImageBitmap(result.bitmap)
+    canvas.width = bitmap.width
+    canvas.height = bitmap.height
+    canvas.getContext("bitmaprenderer").transferFromImageBitmap(bitmap)
+  }
+
+  /**
+   * Redraw the live figure in the page's palette without running the demo: at
+   * once, or while streaming (its next frames follow), or else when the run ends
+   */
+  function followScheme() {
+    if (!canvas || drawnIn === currentScheme() || (running && !config.stream)) return
+    drawnIn = currentScheme()
+    restyleDemo(block, drawnIn, frame => {
+      if (frame.bitmap) paint(frame.bitmap)
+      el.dispatchEvent(new CustomEvent("demo:restyled", { bubbles: true }))
+    })
   }
 
   /** Run with the current controls; while a run is in flight, keep only the latest request */
@@ -171,7 +191,8 @@ export function mountDemo(el, workerURL) {
     let start = performance.now()
     const stopProgress = onProgress(showProgress)  // a run sent to a restarting Python shows its start-up
     const begun = () => { stopProgress(); if (status.dataset.waiting || el.classList.contains("demo--loading")) clearStatus() }
-    running = runDemo({ block, demo: config.demo, params: { ...values }, dpi, narrow: narrow(), source }, frame => {
+    drawnIn = currentScheme()
+    running = runDemo({ block, demo: config.demo, params: { ...values }, dpi, narrow: narrow(), source, scheme: drawnIn }, frame => {
       show(frame)
       // Announce each repaint (the benchmark times it; nothing else needs it)
       el.dispatchEvent(new CustomEvent("demo:shown", { bubbles: true, detail: { ms: performance.now() - start, error: frame.error } }))
@@ -185,6 +206,7 @@ export function mountDemo(el, workerURL) {
     hideStop()
     el.removeAttribute("aria-busy")
     if (queued) { queued = false; update() }
+    else followScheme()  // the palette changed during the run
   }
 
   /** Offer Stop for a run that takes long, saying so when it is only waiting for another run */
@@ -310,8 +332,10 @@ export function mountDemo(el, workerURL) {
   // A phone turned sideways (or a window resized) past the threshold switches layout
   const relayout = () => { if (started && !runButton && "narrow" in config.inches) update() }
   NARROW_SCREEN.addEventListener("change", relayout)
+  const stopFollowing = onSchemeChange(followScheme)
 
   return () => {
+    stopFollowing()
     NARROW_SCREEN.removeEventListener("change", relayout)
     observer.disconnect()
     for (const unmount of pads) unmount()

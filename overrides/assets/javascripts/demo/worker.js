@@ -33,12 +33,13 @@ const STAGES = [
 const timings = {}
 
 let pyodide = null
-let python = null  // the runner's functions: start_block, next_frame, stop_block, forget
+let python = null  // the runner's functions: start_block, next_frame, restyle_block, stop_block, forget
 let checker = null  // judges exercises
 let stdout = []
 let dropped = 0
 let interrupt = null  // shared with the page when it is cross-origin isolated: Stop writes 2
 let post = null  // posts on the page's private channel, bound before any reader code runs
+let pageScheme = "light"  // the page's palette, as the latest run or redraw gave it
 
 /** Tell the page something, on the channel only this code holds */
 const send = (message, transfer = []) => post(message, transfer)
@@ -221,10 +222,11 @@ async function toMessage(frame) {
 const breathe = () => new Promise(resolve => setTimeout(resolve, 0))
 
 /** Run one demo, posting every frame it yields; the last message is final */
-async function run({ id, block, demo, params, dpi, source, narrow }) {
+async function run({ id, block, demo, params, dpi, source, narrow, scheme }) {
   beginRun(id)
+  pageScheme = scheme ?? "light"
   const args = pyodide.toPy(params)
-  let frame = python.start_block(block, demo, args, dpi, source ?? null, Boolean(narrow))
+  let frame = python.start_block(block, demo, args, dpi, source ?? null, Boolean(narrow), scheme ?? "light")
   args.destroy()
   while (frame) {
     const message = await toMessage(frame)
@@ -238,9 +240,17 @@ async function run({ id, block, demo, params, dpi, source, narrow }) {
       python.stop_block(block)
       break
     }
-    frame = python.next_frame(block)
+    frame = python.next_frame(block, pageScheme)  // a palette switch mid-stream shows from the next frame
   }
   send({ type: "frame", id, final: true, stdout: printed() })
+}
+
+/** Redraw a block's last figure in another palette: no run, nothing computed, nothing printed */
+async function restyle({ id, block, scheme }) {
+  pageScheme = scheme
+  const frame = python.restyle_block(block, scheme)
+  const message = frame ? await toMessage(frame) : {}
+  send({ type: "frame", id, final: true, ...message }, message.bitmap ? [message.bitmap] : [])
 }
 
 /**
@@ -271,6 +281,9 @@ self.onmessage = async ({ data }) => {
     } else if (data.type === "run") {
       await booted
       await run(data)
+    } else if (data.type === "restyle") {
+      await booted
+      await restyle(data)
     } else if (data.type === "check") {
       await booted
       beginRun(data.id)
