@@ -127,3 +127,8 @@ def test_strokes_go_solid_black():
 def test_variety_creeps_back_up_at_large_scale():
     states("The\n  variety readout creeps back up too at large $w$")
     assert mean(6.0, "variety") > mean(3.0, "variety")
+
+
+def test_the_glossary_quotes_the_dropout_rate():
+    stated_by("glossary.md")("the label hidden on a random\n    share of the examples (15% for the book's digits)")
+    assert tg.P_UNCOND == 0.15
