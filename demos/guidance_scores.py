@@ -80,10 +80,13 @@ def describe(scores: tuple) -> str:
     return "Guided digits scored against held-out digits. " + "; ".join(parts) + "."
 
 
-def _table(scores: tuple) -> str:
-    rows = [f"{'w':>4}{'P':>6}{'R':>6}{'Fréchet':>9}"]
-    rows += [f"{s.w:4g}{s.precision:6.2f}{s.recall:6.2f}{s.frechet:9.1f}" for s in scores]
-    return "\n".join(rows)
+COLUMN_RIGHTS = (0.0, 0.5, 1.0, 1.65)  # right edges of the table's columns, inches from its left
+COLUMNS = (("w", "w", "{:g}"), ("P", "precision", "{:.2f}"), ("R", "recall", "{:.2f}"), ("Fréchet", "frechet", "{:.1f}"))
+
+
+def _column(scores: tuple, head: str, field: str, form: str) -> str:
+    """One column of the table, its heading first."""
+    return "\n".join([head] + [form.format(getattr(s, field)) for s in scores])
 
 
 def draw(scores: tuple, fig):
@@ -100,13 +103,18 @@ def draw(scores: tuple, fig):
     ax.set(xlim=(-0.3, SCALES[-1] + 0.3), ylim=(0, 1.05), xlabel="guidance scale w", ylabel="precision, recall")
     right.set_ylabel("Fréchet distance", color=COLOURS["frechet"])
     ax.legend(handles=list(lines.values()), loc="lower left", fontsize=8)
-    # the table beside the plot, or under it on a phone
+    # the table beside the plot, or under it on a phone: one right-aligned text
+    # per column, since a static SVG figure does not keep runs of spaces
     if tall:
         fig.subplots_adjust(left=0.18, right=0.84, top=0.97, bottom=0.36)
-        table = fig.text(0.22, 0.25, "", family="monospace", fontsize=9, va="top")
+        left, y0 = 1.1, 0.25  # inches, figure fraction
     else:
         fig.subplots_adjust(left=0.1, right=0.56, top=0.95, bottom=0.15)
-        table = fig.text(0.67, 0.85, "", family="monospace", fontsize=9, va="top")
+        left, y0 = 4.3, 0.85
+    columns = [
+        fig.text((left + right) / fig.get_figwidth(), y0, "", fontsize=9, va="top", ha="right", multialignment="right")
+        for right in COLUMN_RIGHTS
+    ]
 
     def update(scores: tuple) -> None:
         ws = [s.w for s in scores]
@@ -114,7 +122,8 @@ def draw(scores: tuple, fig):
             line.set_data(ws, [getattr(s, name) for s in scores])
         top = max(s.frechet for s in scores)
         right.set_ylim(0, top * 1.15 if top > 0 else 1)
-        table.set_text(_table(scores))
+        for text, column in zip(columns, COLUMNS):
+            text.set_text(_column(scores, *column))
 
     update(scores)
     return update

@@ -35,7 +35,7 @@ DEFAULT_WEIGHTS = "digits_cfg.npz"
 STEPS = 20  # Euler steps, two network evaluations each: 20 keep a slider update near 100 ms in the browser
 N_SAMPLES = 16
 FIGSIZE = (6.4, 3.75)
-NARROW_FIGSIZE = (3.9, 5.6)
+NARROW_FIGSIZE = (3.9, 5.9)
 WRONG = "#e65100"  # the frame of a sample the classifier calls another digit
 
 
@@ -173,20 +173,21 @@ def describe(r: GuidedResult) -> str:
 
 
 def _readout(r: GuidedResult) -> str:
+    """The readouts, one to a line; single spaces only, which a static SVG figure keeps."""
     return "\n".join(
         [
             f"guidance w = {r.w:.2f}",
             "",
-            f"classified as {r.digit}:  {round(r.share * N_SAMPLES):2d} / 16",
+            f"classified as {r.digit}: {round(r.share * N_SAMPLES)} of 16",
             "",
             "variety (mean distance",
-            "between two samples)",
-            f"  samples  {r.variety:5.2f}",
-            f"  real {r.digit}s  {r.real_variety:5.2f}",
+            "between two images)",
+            f"samples: {r.variety:.2f}",
+            f"real {r.digit}s: {r.real_variety:.2f}",
             "",
-            "to nearest training image",
-            f"  samples  {r.nearest:5.2f}",
-            f"  real {r.digit}s  {r.real_nearest:5.2f}",
+            "to the nearest training image",
+            f"samples: {r.nearest:.2f}",
+            f"real {r.digit}s: {r.real_nearest:.2f}",
         ]
     )
 
@@ -206,9 +207,9 @@ def draw(r: GuidedResult, fig):
         tiles.append(dg._tile(fig, left + col * (size + gap), bottom, size, r.images[i])[1])
     grid_bottom = top - 4 * size - 3 * gap
     if tall:
-        text = fig.text(left / width, (grid_bottom - 0.2) / height, "", family="monospace", fontsize=8.5, va="top")
+        text = fig.text(left / width, (grid_bottom - 0.2) / height, "", fontsize=9, va="top")
     else:
-        text = fig.text((left + 4 * size + 3 * gap + 0.35) / width, top / height, "", family="monospace", fontsize=9, va="top")
+        text = fig.text((left + 4 * size + 3 * gap + 0.35) / width, top / height, "", fontsize=10, va="top", linespacing=1.4)
     # The pictures, their frames and the readout change; the layout is drawn once
     for image in tiles:
         for artist in (image, *image.axes.spines.values()):
