@@ -192,37 +192,55 @@ def _readout(r: GuidedResult) -> str:
     )
 
 
+GAP = 1  # image pixels of white between the tiles of the mosaic
+PITCH = 8 + GAP
+
+
+def mosaic(images: np.ndarray) -> np.ndarray:
+    """The sixteen 8 x 8 images as one 4 x 4 picture, NaN (drawn white) between them."""
+    side = 4 * PITCH - GAP
+    out = np.full((side, side), np.nan)
+    for i, image in enumerate(images):
+        row, col = divmod(i, 4)
+        out[row * PITCH : row * PITCH + 8, col * PITCH : col * PITCH + 8] = image
+    return out
+
+
 def draw(r: GuidedResult, fig):
-    """A 4 x 4 grid of the samples (framed orange where the classifier names
-    another digit) beside, or above on a phone, the readouts."""
+    """The samples as one 4 x 4 mosaic, each framed (orange where the
+    classifier names another digit), beside, or above on a phone, the
+    readouts. One picture and sixteen frames, not sixteen axes, keep a
+    redraw cheap in the browser."""
+    from matplotlib import colormaps
+    from matplotlib.patches import Rectangle
+
     width, height = fig.get_size_inches()
     tall = height > width
-    size, gap = (0.8 if tall else 0.84), 0.05
-    left = (width - 4 * size - 3 * gap) / 2 if tall else 0.3
+    side = 3.4 if tall else 3.55  # inches
+    left = (width - side) / 2 if tall else 0.3
     top = height - 0.15
-    tiles = []
+    ax = fig.add_axes((left / width, (top - side) / height, side / width, side / height))
+    picture = ax.imshow(mosaic(r.images), cmap=colormaps["gray_r"].with_extremes(bad="white"), vmin=0, vmax=16, interpolation="nearest")
+    ax.set_axis_off()
+    frames = []
     for i in range(N_SAMPLES):
         row, col = divmod(i, 4)
-        bottom = top - (row + 1) * size - row * gap
-        tiles.append(dg._tile(fig, left + col * (size + gap), bottom, size, r.images[i])[1])
-    grid_bottom = top - 4 * size - 3 * gap
+        # not clipped: the frames of the outer tiles lie on the picture's edge
+        frames.append(ax.add_patch(Rectangle((col * PITCH - 0.5, row * PITCH - 0.5), 8, 8, fill=False, clip_on=False)))
     if tall:
-        text = fig.text(left / width, (grid_bottom - 0.2) / height, "", fontsize=9, va="top")
+        text = fig.text(left / width, (top - side - 0.2) / height, "", fontsize=9, va="top")
     else:
-        text = fig.text((left + 4 * size + 3 * gap + 0.35) / width, top / height, "", fontsize=10, va="top", linespacing=1.4)
-    # The pictures, their frames and the readout change; the layout is drawn once
-    for image in tiles:
-        for artist in (image, *image.axes.spines.values()):
-            artist.set_animated(True)
-    text.set_animated(True)
+        text = fig.text((left + side + 0.35) / width, top / height, "", fontsize=10, va="top", linespacing=1.4)
+    # The picture, its frames and the readout change; the rest is drawn once
+    for artist in (picture, *frames, text):
+        artist.set_animated(True)
 
     def update(r: GuidedResult) -> None:
-        for tile, img, name in zip(tiles, r.images, r.named):
-            tile.set_data(img)
+        picture.set_data(mosaic(r.images))
+        for frame, name in zip(frames, r.named):
             wrong = name != r.digit
-            for spine in tile.axes.spines.values():
-                spine.set_color(WRONG if wrong else "#d0d0d0")
-                spine.set_linewidth(2.0 if wrong else 0.5)
+            frame.set_edgecolor(WRONG if wrong else "#d0d0d0")
+            frame.set_linewidth(2.0 if wrong else 0.5)
         text.set_text(_readout(r))
 
     update(r)
