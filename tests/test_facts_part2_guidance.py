@@ -21,7 +21,7 @@ from demos import mlp
 from demos import train_digits as td
 from demos import train_guided_digits as tg
 
-pytestmark = pytest.mark.usefixtures("one_blas_thread")
+pytestmark = pytest.mark.usefixtures("one_blas_thread", "guided_digits_model")
 SEEDS = (0, 1, 2)
 states = stated_by("part2/guidance.md")
 

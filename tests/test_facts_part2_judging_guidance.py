@@ -14,7 +14,7 @@ from demos import empirical_field as ef
 from demos import guidance_scores as gs
 from demos import guided_digits as gd
 
-pytestmark = pytest.mark.usefixtures("one_blas_thread")
+pytestmark = pytest.mark.usefixtures("one_blas_thread", "guided_digits_model")
 SEEDS = (0, 1, 2)
 states = stated_by("part2/judging.md")
 

@@ -11,7 +11,7 @@ from demos import guidance_scores as gs
 from demos import guided_digits as gd
 from demos import judging as jd
 
-pytestmark = pytest.mark.usefixtures("one_blas_thread")
+pytestmark = pytest.mark.usefixtures("one_blas_thread", "guided_digits_model")
 
 
 def test_the_reference_set_is_balanced_held_out_digits():

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from demos import digits as dg
 from demos import guided_digits as gd
 
-pytestmark = pytest.mark.usefixtures("one_blas_thread")
+pytestmark = pytest.mark.usefixtures("one_blas_thread", "guided_digits_model")
 
 
 @pytest.fixture(scope="module")
