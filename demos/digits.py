@@ -26,6 +26,7 @@ N_PIXELS, N_CLASSES = 64, 10
 N_INPUT = N_PIXELS + 1 + 2 * N_FREQ + N_CLASSES  # pixels, t features, one-hot class
 FRAME_TIMES = (0.0, 0.25, 0.5, 0.75, 1.0)
 N_SAMPLES = 16
+NO_LABEL = -1  # "no label": all ten class inputs off (classifier-free guidance, chapter 2.5)
 DEFAULT_WEIGHTS = "digits_fm.npz"
 FIGSIZE = (6.4, 5.0)
 NARROW_FIGSIZE = (3.9, 5.1)  # on a phone: the strip's tiles closer together
@@ -49,14 +50,17 @@ def network_sizes(width: int, depth: int) -> tuple:
 
 def fill_inputs(inputs: np.ndarray, x: np.ndarray, t, labels) -> None:
     """Write the network's input rows: the image x, the features of t and
-    the one-hot class. Training and sampling share this so they agree."""
+    the one-hot class (all zeros for NO_LABEL). Training and sampling share
+    this so they agree."""
     n = len(x)
     inputs[:, :N_PIXELS] = x
     times = np.broadcast_to(np.asarray(t, dtype=float), (n,))
     time_features(times, out=inputs[:, N_PIXELS : N_PIXELS + 1 + 2 * N_FREQ])
     onehot = inputs[:, N_PIXELS + 1 + 2 * N_FREQ :]
     onehot[...] = 0
-    onehot[np.arange(n), np.broadcast_to(labels, (n,))] = 1
+    labels = np.broadcast_to(labels, (n,))
+    given = labels != NO_LABEL
+    onehot[np.arange(n)[given], labels[given]] = 1
 
 
 def pixels_to_unit(images: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 from demos import mlp
-from demos.digits import DEFAULT_WEIGHTS, HERE, N_PIXELS, fill_inputs, network_sizes, pixels_to_unit
+from demos.digits import DEFAULT_WEIGHTS, HERE, N_PIXELS, NO_LABEL, fill_inputs, network_sizes, pixels_to_unit
 
 # Next to demos/digits.py, where its compute() looks by default.
 DEFAULT_OUT = os.path.join(HERE, DEFAULT_WEIGHTS)
@@ -51,10 +51,15 @@ def train(
     batch: int = BATCH,
     seed: int = 0,
     ema_decay: float = EMA_DECAY,
+    label_dropout: float = 0.0,
     log=None,
 ) -> tuple[mlp.TrainState, np.ndarray]:
     """Conditional flow matching on (images, labels); returns the final state
-    and the per-step loss (mean squared error per pixel)."""
+    and the per-step loss (mean squared error per pixel).
+
+    With label_dropout > 0 each example's label is replaced by NO_LABEL with
+    that probability, so the one network also learns the unconditional field
+    (classifier-free guidance, Ho & Salimans 2022)."""
     rng = np.random.default_rng(seed)
     state = mlp.TrainState.create(network_sizes(width, depth), rng, np.float32)
     ws = mlp.Workspace(state.sizes, batch, np.float32)
@@ -65,7 +70,10 @@ def train(
         x1 = images[pick]
         x0 = rng.standard_normal((batch, N_PIXELS), dtype=np.float32)
         t = rng.random(batch, dtype=np.float32)
-        fill_inputs(ws.inputs, x0 + t[:, None] * (x1 - x0), t, labels[pick])
+        shown = labels[pick]
+        if label_dropout > 0:  # drawn only then, so the finale's model is unchanged
+            shown = np.where(rng.random(batch) < label_dropout, NO_LABEL, shown)
+        fill_inputs(ws.inputs, x0 + t[:, None] * (x1 - x0), t, shown)
         d_out = mlp.forward(state.params, ws) - (x1 - x0)
         losses[k] = float(np.vdot(d_out, d_out)) / d_out.size
         d_out *= 2 / d_out.size

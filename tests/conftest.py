@@ -239,3 +239,22 @@ def run_like_the_browser(demo: str, *param_sets: dict) -> list[str]:
         readouts.append(live.run(params))
         live.rgba()
     return readouts
+
+
+@pytest.fixture(scope="session")
+def guided_digits_model():
+    """Chapter 2.5's artefacts as the page reads them (demos/digits_cfg.npz and
+    demos/digits_data.npz), made if missing, as ./book.sh's set-up makes them."""
+    from demos import digits as dg
+    from demos import empirical_field as ef
+    from demos import guided_digits as gd
+
+    if not Path(dg.resolve(ef.DATA)).exists():
+        pytest.importorskip("sklearn", reason="writing the digits needs scikit-learn")
+        ef.write_data()
+    if not Path(dg.resolve(gd.DEFAULT_WEIGHTS)).exists():
+        pytest.importorskip("sklearn", reason="training the guided digits model needs scikit-learn")
+        from demos import train_guided_digits as tg
+
+        tg.main([])
+    return gd.load()
