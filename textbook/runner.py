@@ -68,8 +68,9 @@ def figure_size(module: types.ModuleType, narrow: bool = False) -> tuple[float, 
 class LiveDemo:
     """One demo block's figure, kept between runs so updates are cheap."""
 
-    def __init__(self, demo: str, dpi: float = 100, source: str | None = None, narrow: bool = False):
+    def __init__(self, demo: str, dpi: float = 100, source: str | None = None, narrow: bool = False, scheme: str = "light"):
         self.demo, self.source, self.narrow = demo, source, narrow
+        self.scheme = scheme  # "light" or "dark": the palette the figure is drawn for
         self.module = load_edited(demo, source) if source is not None else importlib.import_module(f"demos.{demo}")
         self.figure = Figure(figsize=figure_size(self.module, narrow), dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
