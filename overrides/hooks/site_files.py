@@ -22,7 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from textbook import assets, csp, offline
+from textbook import assets, csp, fence, offline
 from textbook.bundle import data_files, site_path, worker_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +80,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 # Typeset math at build time, so readers need no KaTeX script (see render_math.mjs)
 def on_post_build(*, config: MkDocsConfig) -> None:
+    fence.copy_figures(Path(config.site_dir))  # the demos' static figures the pages use
     pages = sorted(str(p) for p in Path(config.site_dir).rglob("*.html"))
     result = subprocess.run(["node", str(ROOT / "textbook" / "render_math.mjs"), *pages], capture_output=True, text=True)
     if result.returncode:
