@@ -22,7 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from textbook import assets, csp, fence, offline
+from textbook import assets, csp, fence, offline, styles
 from textbook.bundle import data_files, site_path, worker_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +53,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if not EDITOR.exists():
         raise PluginError(f"The code editor is not bundled ({EDITOR} is missing); {assets.SETUP_HINT}")
     return config
+
+
+# KaTeX's stylesheet, for the template to inline (overrides/main.html)
+def on_env(env, *, config: MkDocsConfig, files: Files):
+    env.globals["katex_css"] = styles.katex_css()
+    return env
 
 
 # Add the runtime, KaTeX and the demo sources to the site's files
