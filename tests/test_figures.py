@@ -124,6 +124,8 @@ def test_switching_the_palette_swaps_the_static_figure_without_a_reload(browser,
     image = shown.locator("img")
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
     assert page.evaluate("window.notReloaded")
+    page.emulate_media(media="print")  # paper is light, whatever the screen's palette
+    assert shown.count() == 1 and shown.get_attribute("class").endswith("--light")
     context.close()
 
 
