@@ -136,7 +136,9 @@ def test_new_demo_writes_a_demo_its_test_and_a_page_that_builds_once_listed_in_n
     built = run_python(book, "mkdocs", "build", "--strict")
     assert built.returncode == 0, built.stderr
     page = (book / "site" / "coin_flips" / "index.html").read_text()
-    assert 'class="demo"' in page and "<svg" in page and "1,000 samples" in page  # the figure and readout
+    assert 'class="demo"' in page and "1,000 samples" in page  # the block and its readout
+    figure = re.search(r'<img src="\.\./(assets/figures/coin_flips-\w+\.svg)"', page)  # its static figure
+    assert figure and (book / "site" / figure[1]).read_text().startswith("<svg")
 
     # the authoring guide's example of a build error, on this page
     page = book / "docs" / "coin_flips.md"

@@ -36,7 +36,7 @@ def test_the_static_figure_is_there_without_javascript(browser, server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(server + SAMPLING)
-    plots = page.locator(".demo__plot svg:visible")  # one per demo, of its wide and phone layouts
+    plots = page.locator(".demo__plot img:visible")  # one per demo, of its palettes and layouts
     assert plots.count() == page.locator(".demo").count() >= 2
     assert plots.first.bounding_box()["width"] > 300
     assert "600 rolls" in readout(page, 0)
@@ -158,7 +158,7 @@ def test_when_the_packages_cannot_be_downloaded_the_reader_is_told_and_the_figur
     status = page.locator(".demo__status").first
     page.wait_for_function("() => document.querySelector('.demo__status').innerText.includes('Python could not start')")
     assert "site-packages.pack.gz" in status.inner_text()
-    assert page.locator(".demo__plot svg").first.is_visible()  # the build-time figure is still there
+    assert page.locator(".demo__plot img").first.is_visible()  # the build-time figure is still there
 
 
 def test_math_is_typeset_at_build_time_and_shows_without_javascript(browser, server):
@@ -222,8 +222,9 @@ def test_on_a_phone_a_demo_with_a_phone_layout_shows_it_static_and_live_and_turn
     page = context.new_page()
     page.goto(server + "/part1/generative-vs-discriminative/")
     demo = page.locator(".demo").first
-    assert demo.locator("svg.demo__wide").is_hidden()
-    static = demo.locator("svg.demo__narrow").bounding_box()
+    figure = demo.locator(".demo__plot img:visible")
+    assert figure.evaluate("img => img.currentSrc") == demo.locator(".demo__static--light source").evaluate("s => s.srcset && new URL(s.srcset, location).href")
+    static = figure.bounding_box()
     assert static["height"] > 1.5 * static["width"]  # panels one above the other
     demo.scroll_into_view_if_needed()
     live(page)

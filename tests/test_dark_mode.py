@@ -120,10 +120,6 @@ def test_live_figures_start_in_the_dark_palette_of_a_dark_system(browser, server
     context.close()
 
 
-@pytest.mark.skip(
-    reason="needs the `figures` branch (issue 15 §1): static figures as files with a dark variant; "
-    "today the static figure inlined in the page is the light one. The lead removes this skip after merging it."
-)
 @pytest.mark.parametrize("path", [p for p in PAGES if p != "/authoring/"])
 def test_dark_mode_screenshots_of_every_page_contain_no_white_figure_panel(browser, server, path):
     """Every figure of every page, as shown before Python starts (the worker is

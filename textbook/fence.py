@@ -2,20 +2,30 @@
 
 Registered as a pymdownx.superfences custom fence (see mkdocs.yml), so it
 works wherever superfences does, inside admonitions and tabs too. At build
-time it renders the demo's default figure in CPython as SVG, so readers see
-a figure before any Python runs in their browser; the widget script then
-makes the block live.
+time it renders the demo's default figure in CPython as SVG files (light and
+dark palette; wide, and narrow for phones when the demo has a phone layout),
+so readers see a figure before any Python runs in their browser, and a phone
+downloads only its own; the widget script then makes the block live.
+
+The files are named after their content (``assets/figures/<demo>-<digest>.svg``),
+so browsers and the offline copy may keep them for good. The fence writes them
+to ``FIGURES``; ``copy_figures`` puts those a built site's pages use into it.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import html
 import importlib
 import json
 import math
+import posixpath
 import re
+import shutil
 import traceback
 from pathlib import Path
+from typing import NamedTuple
 
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
@@ -28,6 +38,14 @@ try:  # MkDocs prints a BuildError's message once, without a traceback of its ow
     from mkdocs.exceptions import BuildError as _CleanlyReported
 except ImportError:  # built by another host of Python-Markdown
     _CleanlyReported = Exception
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES = ROOT / ".cache" / "figures"  # every static figure built, by content digest
+FIGURES_URI = "assets/figures"  # where the site serves them
+SCHEMES = ("light", "dark")  # drawn for Material's palettes "default" and "slate"
+NARROW_MEDIA = "screen and (max-width: 30em)"  # as demo.css and widget.js's NARROW_SCREEN
+PX_PER_INCH = 96  # CSS pixels
+_SVG_SIZE = re.compile(r'<svg [^>]*?width="([\d.]+)pt" height="([\d.]+)pt"')
 
 # Types ----------------------------------------------------------------------
 
@@ -58,50 +76,93 @@ def format(source: str, language: str, css_class: str, options: dict, md: Markdo
     md.demo_count = index
     block = f"{spec.demo}-{index}"
     try:
-        live = LiveDemo(spec.demo)
-        text = live.run(spec.params)
-        figures = {"wide": (live.figure.get_figwidth(), live.svg(salt=block))}
-        if hasattr(live.module, "NARROW_FIGSIZE"):  # the phone layout, shown on narrow screens
-            narrow = LiveDemo(spec.demo, narrow=True)
-            narrow.run(spec.params)
-            figures["narrow"] = (narrow.figure.get_figwidth(), narrow.svg(salt=f"{block}-narrow"))
+        text, figures = static_figures(spec)
     except Exception as error:
         raise DemoBlockError(
             f"{where(line)}demo '{spec.demo}' raised while rendering its default figure:\n{demo_traceback(error)}"
         ) from None
-    return render(spec, block, figures, text, md)
+    return render(spec, block, figures, text, md, first=index == 1)
 
 
-def render(spec: DemoSpec, block: str, figures: dict[str, tuple[float, str]], text: str, md: Markdown) -> str:
+class Figure(NamedTuple):
+    """One static figure file: its size in inches and its address in the site."""
+
+    width: float
+    height: float
+    uri: str
+
+
+def static_figures(spec: DemoSpec) -> tuple[str, dict[tuple[str, str], Figure]]:
+    """Draw the block's default figure for each palette and layout, write the files;
+    return the readout and the figures keyed by (scheme, "wide" or "narrow")."""
+    module = load_module(spec.demo)
+    data = module.compute(**spec.params)  # once: every drawing shows the same result
+    layouts = [False, True] if hasattr(module, "NARROW_FIGSIZE") else [False]
+    figures, text = {}, ""
+    for scheme in SCHEMES:
+        for narrow in layouts:
+            live = LiveDemo(spec.demo, narrow=narrow, scheme=scheme)
+            text = live.show(copy.deepcopy(data))
+            svg = live.svg(salt=spec.demo)
+            width, height = (float(v) / 72 for v in _SVG_SIZE.search(svg).groups())  # points to inches
+            figures[scheme, "narrow" if narrow else "wide"] = Figure(width, height, write_figure(spec.demo, svg))
+    return text, figures
+
+
+def write_figure(demo: str, svg: str) -> str:
+    """Store an SVG under a name made of its content; return its address in the site."""
+    name = f"{demo}-{hashlib.sha256(svg.encode()).hexdigest()[:12]}.svg"
+    FIGURES.mkdir(parents=True, exist_ok=True)
+    path = FIGURES / name
+    if not path.exists():
+        path.write_text(svg, encoding="utf-8")
+    return f"{FIGURES_URI}/{name}"
+
+
+def copy_figures(site_dir: Path) -> int:
+    """Copy into a built site the figures its pages refer to; return how many."""
+    pattern = re.compile(rf"{FIGURES_URI}/([\w.-]+\.svg)")
+    names = {name for page in Path(site_dir).rglob("*.html") for name in pattern.findall(page.read_text(encoding="utf-8"))}
+    target = Path(site_dir) / FIGURES_URI
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copyfile(FIGURES / name, target / name)
+    return len(names)
+
+
+def render(spec: DemoSpec, block: str, figures: dict, text: str, md: Markdown, first: bool = False) -> str:
     """The block's HTML; it reads and prints without JavaScript.
 
-    figures: each layout's ("wide", and "narrow" for phones) width in inches and static SVG.
+    figures: the static figures by (scheme, layout), see static_figures.
     """
     config = {
         "demo": spec.demo,
         "block": block,
         "controls": [c.to_json() for c in spec.controls],
         "stream": spec.stream,
-        "inches": {layout: inches for layout, (inches, _) in figures.items()},  # to render pixel for pixel
+        # to render pixel for pixel
+        "inches": {layout: figure.width for (scheme, layout), figure in figures.items() if scheme == SCHEMES[0]},
     }
-    if len(figures) == 1:
-        svg = figures["wide"][1]
-    else:  # marked for the stylesheet, which shows one
-        svg = "".join(svg.replace("<svg ", f'<svg class="demo__{layout}" ', 1) for layout, (_, svg) in figures.items())
     caption = _inline_markdown(md, spec.caption) if spec.caption else ""
     controls = "".join(_control_html(block, c, spec.params) for c in spec.controls) + _actions_html(spec)
     label = html.escape(text or f"Figure of the {spec.demo} demo")
+    page = _page_url(md)
+    pictures = "".join(
+        _picture_html(scheme, {layout: f for (s, layout), f in figures.items() if s == scheme}, label, page, eager=first and scheme == SCHEMES[0])
+        for scheme in SCHEMES
+    )
     # data-search-exclude: tick labels, default readouts and source lines would
     # only be noise in the search index (Material's search plugin skips them)
     return (
         f'<div class="demo" id="demo-{block}" data-demo="{html.escape(json.dumps(config))}">'
         f'<div class="demo__controls" role="group" aria-label="Controls of the {spec.demo} demo">{controls}</div>'
         f'<figure class="demo__figure">'
-        f'<div class="demo__plot" role="img" aria-label="{label}" data-search-exclude>{svg}</div>'
+        f'<div class="demo__plot" role="img" aria-label="{label}" data-search-exclude>{pictures}</div>'
+        # start-up progress, over the figure: appearing there it moves nothing
+        '<div class="demo__status" role="status"></div>'
         + (f"<figcaption>{caption}</figcaption>" if caption else "")
         + "</figure>"
         f'<p class="demo__readout" aria-live="polite" data-search-exclude>{html.escape(text)}</p>'
-        f'<div class="demo__status" role="status"></div>'
         f'<pre class="demo__output" hidden></pre>'
         + (_code_html(spec) if spec.editable else "")
         + "</div>"
@@ -120,6 +181,40 @@ def makeExtension(**kwargs) -> DemoExtension:
 
 
 # Helper functions -----------------------------------------------------------
+
+
+def _picture_html(scheme: str, layouts: dict[str, Figure], label: str, page: str, eager: bool) -> str:
+    """One palette's static figure: the phone layout, if any, by a media query.
+
+    Lazy unless eager: the stylesheet hides the other palette's picture, and
+    a hidden lazy image is never fetched, nor is a source the media query skips.
+    """
+    def size(figure: Figure) -> str:
+        return f'width="{round(figure.width * PX_PER_INCH)}" height="{round(figure.height * PX_PER_INCH)}"'
+
+    wide = layouts["wide"]
+    narrow = layouts.get("narrow")
+    source = f'<source media="{NARROW_MEDIA}" srcset="{_relative(narrow.uri, page)}" {size(narrow)}>' if narrow else ""
+    loading = "eager" if eager else "lazy"
+    return (
+        f'<picture class="demo__static demo__static--{scheme}">{source}'
+        f'<img src="{_relative(wide.uri, page)}" {size(wide)} alt="{label}" loading="{loading}" decoding="async">'
+        "</picture>"
+    )
+
+
+def _page_url(md: Markdown) -> str:
+    """The page's URL within the site, e.g. 'part1/sampling/', as MkDocs gives it
+    to its link-rewriting step; '' (the site's root) when built elsewhere."""
+    relpath = md.treeprocessors["relpath"] if "relpath" in md.treeprocessors else None
+    file = getattr(relpath, "file", None)
+    return getattr(file, "url", "") or ""
+
+
+def _relative(uri: str, page: str) -> str:
+    """A site address as seen from a page, so the book works under any sub-path."""
+    folder = page.rsplit("/", 1)[0] if "/" in page else ""
+    return posixpath.relpath(uri, folder or ".")
 
 
 class _RememberLines(Preprocessor):

@@ -22,7 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from textbook import assets, csp, offline
+from textbook import assets, csp, fence, offline, styles
 from textbook.bundle import data_files, site_path, worker_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +55,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+# KaTeX's stylesheet, for the template to inline (overrides/main.html)
+def on_env(env, *, config: MkDocsConfig, files: Files):
+    env.globals["katex_css"] = styles.katex_css()
+    return env
+
+
 # Add the runtime, KaTeX and the demo sources to the site's files
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for name in (*assets.CORE_FILES, *assets.SERVED_PREPARED):
@@ -80,6 +86,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 # Typeset math at build time, so readers need no KaTeX script (see render_math.mjs)
 def on_post_build(*, config: MkDocsConfig) -> None:
+    fence.copy_figures(Path(config.site_dir))  # the demos' static figures the pages use
     pages = sorted(str(p) for p in Path(config.site_dir).rglob("*.html"))
     result = subprocess.run(["node", str(ROOT / "textbook" / "render_math.mjs"), *pages], capture_output=True, text=True)
     if result.returncode:

@@ -11,9 +11,9 @@
  * no demo is near the screen it boots Python later, when one comes near.
  */
 (() => {
-  const css = document.querySelector('link[href*="assets/stylesheets/demo.css"]')
-  if (!css || !self.Worker) return
-  const worker = new Worker(new URL("../javascripts/demo/worker.js", css.href))
+  const address = document.querySelector('meta[name="book-demo-worker"]')?.content
+  if (!address || !self.Worker) return
+  const worker = new Worker(new URL(address, location.href))
   const inbox = []  // news that arrives before runtime.js listens
   const early = { worker, inbox, port: null, interrupt: null, booted: false }
   self.demoWorker = early

@@ -2,9 +2,9 @@
  * One demo block: its controls, its figure and its readout.
  *
  * The block arrives from the build with working HTML: the controls and a
- * static SVG of the default figure. Mounting wires the controls to the
- * shared Python worker; the first live result swaps the SVG for a canvas
- * that every later run repaints in place.
+ * static image of the default figure. Mounting wires the controls to the
+ * shared Python worker; the first live result lays a canvas over the image,
+ * in its very box, and every later run repaints that canvas in place.
  */
 
 import { flagField, plain, readControl, readNumber, showValue } from "./controls.js"
@@ -154,11 +154,15 @@ export function mountDemo(el, workerURL) {
     if (!canvas) {
       canvas = document.createElement("canvas")
       canvas.className = "demo__canvas"
-      plot.replaceChildren(canvas)
+      plot.append(canvas)
       el.classList.add("demo--live")
     }
-    canvas.width = bitmap.width
-    canvas.height = bitmap.height
+    const { width, height } = bitmap
+    const built = plot.querySelector(narrow() ? ".demo__static source" : ".demo__static img")  // the layout's static figure
+    const shape = built ? built.getAttribute("width") / built.getAttribute("height") : width / height
+    plot.classList.toggle("demo__plot--resized", Math.abs(width / height - shape) > 0.02 * shape)
+    canvas.width = width
+    canvas.height = height
     canvas.getContext("bitmaprenderer").transferFromImageBitmap(bitmap)
   }
 
