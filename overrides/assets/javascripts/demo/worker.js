@@ -30,7 +30,7 @@ const STAGES = [
 ]
 
 /** When each start-up stage began, in ms since the worker started (for the benchmark, with the worker's clock origin) */
-const timings = {}
+const timings = { worker: Math.round(performance.now()) }
 
 let pyodide = null
 let python = null  // the runner's functions: start_block, next_frame, stop_block, forget
@@ -74,9 +74,12 @@ const stopping = new Set()
  * Helper functions
  * ------------------------------------------------------------------------- */
 
+/** Note when a step of start-up is done (the benchmark prints these) */
+const mark = step => { timings[step] = Math.round(performance.now()) }
+
 /** Tell the page a start-up stage has begun */
 function progress(stage) {
-  timings[stage] = Math.round(performance.now())
+  mark(stage)
   let done = 0
   for (const [name, label, share] of STAGES) {
     if (name === stage) {
@@ -183,10 +186,14 @@ async function boot() {
   progress("runtime")
   const files = fetch(`${ASSETS}python/bundle.json`).then(response => response.json())
   const [snapshot, packages] = inflatedFiles(["snapshot.bin.gz", "site-packages.pack.gz"])
+  snapshot.then(() => mark("snapshot inflated"), () => {})
+  packages.then(() => mark("packages inflated"), () => {})
   importScripts(`${ASSETS}pyodide/pyodide.js`)
+  mark("pyodide.js")
   pyodide = await startPython(snapshot)
   progress("packages")
   installPackages(await packages)
+  mark("packages installed")
   await writeFiles(await files)  // after the packages: it replaces matplotlib's stale font list
   progress("numpy")
   pyodide.runPython("import numpy")
@@ -197,7 +204,9 @@ async function boot() {
   const checks = pyodide.pyimport("textbook.checks")
   checker = { judge: checks.judge, run_code: checks.run_code }
   if (interrupt) pyodide.setInterruptBuffer(interrupt)  // from now on; start-up itself is never cut short
-  timings.ready = Math.round(performance.now())
+  mark("ready")
+  timings.resources = performance.getEntriesByType("resource").map(entry =>
+    [entry.name.split("/").pop(), Math.round(entry.startTime), Math.round(entry.responseEnd)])
   send({ type: "ready", timings, origin: performance.timeOrigin })
 }
 
