@@ -1,16 +1,23 @@
 """Performance figures of the book, measured in real Chromium with real Pyodide.
 
-    ./book.sh bench [--runs 3] [--updates 20] [--all-demos]
+    ./book.sh bench [--runs 3] [--updates 20] [--all-demos] [--lighthouse]
+                    [--lighthouse-runs 3] [--pages WORD,WORD] [--no-startup]
 
 Prints, on a cold browser profile each run (a new browser, given time to
 finish starting up before it opens the page): time from navigation to runtime
 ready and to the first live figure (and to it again on a second visit, with
-the browser's caches warm), slider update times (median and p95),
-bytes a chapter page transfers before any demo runs, how long Stop takes to
-interrupt an endless loop, and the build time.
-With --all-demos, also every demo's first run and update times.
-Targets on a 2-core machine: first live result <= 3 s, update <= 50 ms median
-and <= 100 ms p95, chapter page <= 600 KB before a demo runs.
+the browser's caches warm), each start-up step (worker.js's marks), the
+"next chapter" time (after a demo ran, follow the link to the next chapter,
+bring its first demo into view: time to its live figure), slider update
+times (median and p95), bytes a chapter page transfers before any demo runs,
+how long Stop takes to interrupt an endless loop, and the build time.
+With --all-demos, also every demo's first run and update times (median, worst).
+With --lighthouse, Lighthouse's performance score, FCP, LCP, CLS and bytes per
+page, mobile and desktop (medians), with the page's HTML size and DOM size.
+--pages limits both to pages whose path contains one of the words.
+Targets on a 2-core machine: first live result <= 3 s, second visit <= 1.2 s,
+update <= 50 ms median and <= 100 ms p95, chapter page <= 600 KB before a demo
+runs, Lighthouse mobile >= 95 and CLS <= 0.02 on every page.
 This is a script, not a test: timings vary with the machine and its load.
 """
 
