@@ -338,10 +338,11 @@ def lighthouse(url: str, desktop: bool) -> dict:
     return {"score": 100 * lhr["categories"]["performance"]["score"], **figures}
 
 
-def lighthouse_table(site: Path, base: str, pages: list[str], runs: int) -> list[dict]:
-    """Per page: the median of each Lighthouse figure over a few runs, mobile and
-    desktop, and the page's HTML as built (bytes raw and gzipped as a static host sends it)."""
-    rows = []
+def lighthouse_table(site: Path, base: str, pages: list[str], runs: int) -> None:
+    """Print per page, as each is measured: the median of each Lighthouse figure
+    over a few runs, mobile and desktop, and the page's HTML as built (bytes raw
+    and gzipped as a static host sends it)."""
+    print_lighthouse_header(runs)
     for path in pages:
         row = {"path": path}
         for device, desktop in (("mobile", False), ("desktop", True)):
@@ -349,31 +350,33 @@ def lighthouse_table(site: Path, base: str, pages: list[str], runs: int) -> list
             row[device] = {name: statistics.median(r[name] for r in results) for name in results[0]}
         html = (site / path.lstrip("/") / "index.html").read_bytes()
         row["html"], row["html_gz"] = len(html), len(gzip.compress(html, compresslevel=6))
-        rows.append(row)
-        print(f"  lighthouse: {path} done", file=sys.stderr, flush=True)
-    return rows
+        print_lighthouse_row(row)
 
 
-def print_lighthouse(rows: list[dict], runs: int) -> None:
+def print_lighthouse_header(runs: int) -> None:
     print(f"Lighthouse 12 performance, median of {runs} (mobile: simulated mid-range phone on slow 4G; desktop preset);"
-          " bytes = all a page loads; served gzipped with isolation headers")
+          " KB = all a page loads; served gzipped with isolation headers")
     print("| page | mobile | FCP s | LCP s | CLS | KB | desktop | FCP s | LCP s | CLS | KB | HTML KB | gzipped KB | DOM elements |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for row in rows:
-        cells = [row["path"]]
-        for device in ("mobile", "desktop"):
-            m = row[device]
-            cells += [f"{m['score']:.0f}", f"{m['fcp'] / 1000:.1f}", f"{m['lcp'] / 1000:.1f}", f"{m['cls']:.3f}", f"{m['bytes'] / 1024:.0f}"]
-        cells += [f"{row['html'] / 1024:.0f}", f"{row['html_gz'] / 1024:.0f}", f"{row['mobile']['dom']:.0f}"]
-        print("| " + " | ".join(cells) + " |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
+
+
+def print_lighthouse_row(row: dict) -> None:
+    cells = [row["path"]]
+    for device in ("mobile", "desktop"):
+        m = row[device]
+        cells += [f"{m['score']:.0f}", f"{m['fcp'] / 1000:.1f}", f"{m['lcp'] / 1000:.1f}", f"{m['cls']:.3f}", f"{m['bytes'] / 1024:.0f}"]
+    cells += [f"{row['html'] / 1024:.0f}", f"{row['html_gz'] / 1024:.0f}", f"{row['mobile']['dom']:.0f}"]
+    print("| " + " | ".join(cells) + " |", flush=True)
 
 
 def chosen(pages: list[str], wanted: str | None) -> list[str]:
-    """The pages whose path contains one of the comma-separated words (all without any)."""
+    """The pages whose path contains one of the comma-separated words ("home" for
+    the home page); all of them without any."""
     if not wanted:
         return pages
     words = [word.strip() for word in wanted.split(",") if word.strip()]
-    return [path for path in pages if any(word in path for word in words)] or sys.exit(f"no page matches {wanted!r}")
+    matches = lambda path, word: word in path or (word == "home" and path == "/")  # noqa: E731
+    return [path for path in pages if any(matches(path, word) for word in words)] or sys.exit(f"no page matches {wanted!r}")
 
 
 def main() -> None:
@@ -381,11 +384,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="cold visits (default 3)")
     parser.add_argument("--updates", type=int, default=20, help="slider updates per cold visit")
     parser.add_argument("--all-demos", action="store_true", help="also every demo's first run and updates")
-    parser.add_argument("--lighthouse", action="store_true", help="also the Lighthouse table (about a minute a page at 3 runs)")
+    parser.add_argument("--lighthouse", action="store_true", help="also the Lighthouse table (2-3 minutes a page at 3 runs)")
     parser.add_argument("--lighthouse-runs", type=int, default=3)
     parser.add_argument("--pages", help="only pages whose path contains one of these comma-separated words (demos, Lighthouse)")
     parser.add_argument("--no-startup", action="store_true", help="leave out the start-up, Stop and page-weight figures")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # each table row as soon as it is measured
 
     from playwright.sync_api import sync_playwright
 
@@ -404,16 +408,13 @@ def main() -> None:
         server = serve(site, port, _StaticHostHandler)
         if not args.no_startup:
             weights = {path: page_weight(playwright, site, base, path) for path in book_pages() if path.startswith("/part")}
-    lighthouse_rows = lighthouse_table(site, base, pages, args.lighthouse_runs) if args.lighthouse else []
+            print_startup(runs, stops, weights)
+        print(f"full build                      {build_seconds:.1f} s")
+        if demos:
+            print_demos(demos)
+        if args.lighthouse:
+            lighthouse_table(site, base, pages, args.lighthouse_runs)
     server.shutdown()
-
-    if not args.no_startup:
-        print_startup(runs, stops, weights)
-    print(f"full build                      {build_seconds:.1f} s")
-    if demos:
-        print_demos(demos)
-    if lighthouse_rows:
-        print_lighthouse(lighthouse_rows, args.lighthouse_runs)
 
 
 def print_startup(runs: list[dict], stops: list[float], weights: dict) -> None:
