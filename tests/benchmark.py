@@ -317,9 +317,19 @@ SHOWN = {"fcp": "first-contentful-paint", "lcp": "largest-contentful-paint", "cl
          "bytes": "total-byte-weight", "dom": "dom-size"}
 
 
-def lighthouse(url: str, desktop: bool) -> dict:
+def lighthouse(url: str, desktop: bool, tries: int = 3) -> dict:
     """One Lighthouse run (its default simulated throttling: a mid-range phone
-    on slow 4G, or its desktop preset), on a fresh browser profile."""
+    on slow 4G, or its desktop preset), on a fresh browser profile. A run that
+    fails to record its trace (it happens on a busy machine) is tried again."""
+    for _ in range(tries - 1):
+        try:
+            return lighthouse_once(url, desktop)
+        except RuntimeError as error:
+            print(f"  {error}; trying again", file=sys.stderr, flush=True)
+    return lighthouse_once(url, desktop)
+
+
+def lighthouse_once(url: str, desktop: bool) -> dict:
     with tempfile.TemporaryDirectory() as out:
         report = Path(out) / "report.json"
         command = [
@@ -330,10 +340,10 @@ def lighthouse(url: str, desktop: bool) -> dict:
         ]
         result = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True)
         if result.returncode or not report.exists():
-            sys.exit(f"lighthouse failed on {url}:\n{result.stderr[-2000:]}")
+            raise RuntimeError(f"lighthouse failed on {url}: {result.stderr.strip()[-500:]}")
         lhr = json.loads(report.read_text())
     if lhr.get("runtimeError"):
-        sys.exit(f"lighthouse failed on {url}: {lhr['runtimeError']}")
+        raise RuntimeError(f"lighthouse failed on {url}: {lhr['runtimeError']['code']}")
     figures = {name: lhr["audits"][audit]["numericValue"] for name, audit in SHOWN.items()}
     return {"score": 100 * lhr["categories"]["performance"]["score"], **figures}
 
