@@ -237,8 +237,11 @@ def stop_times(playwright, base: str, tries: int = 5) -> list[float]:
         page.wait_for_timeout(500)  # let it spin a while
         pressed = page.evaluate("performance.now()")
         stop.click()
-        page.wait_for_function("() => document.querySelector('.demo__output').innerText.includes('KeyboardInterrupt')")
-        times.append(page.evaluate("performance.now()") - pressed)
+        # Python gives in (KeyboardInterrupt), or after a second it is restarted (a busy machine)
+        page.wait_for_function("() => /KeyboardInterrupt|restarted/.test(document.querySelector('.demo__output').innerText)"
+                               " || /restarted/.test(document.querySelector('.demo').innerText)", timeout=60_000)
+        interrupted = page.evaluate("document.querySelector('.demo__output').innerText.includes('KeyboardInterrupt')")
+        times.append(page.evaluate("performance.now()") - pressed if interrupted else float("inf"))
         page.wait_for_function("() => !document.querySelector('.demo').hasAttribute('aria-busy')")
     browser.close()
     return times
@@ -447,7 +450,8 @@ def print_startup(runs: list[dict], stops: list[float], weights: dict) -> None:
     print(f"heaviest chapter page before any demo {weights[heaviest][0] / 1024:.0f} KB transferred: {heaviest}  (target <= 600 KB; served gzipped, as static hosts do)")
     for path, (transferred, unpacked) in weights.items():
         print(f"    {path:<40} {transferred / 1024:4.0f} KB transferred, {unpacked / 1024:5.0f} KB unpacked")
-    print(f"Stop -> KeyboardInterrupt shown  median {statistics.median(stops):.0f} ms, max {max(stops):.0f} ms  (target <= 1 s; page cross-origin isolated)")
+    print(f"Stop -> KeyboardInterrupt shown  median {statistics.median(stops):.0f} ms, max {max(stops):.0f} ms  (target <= 1 s; page cross-origin isolated;"
+          " inf: Python did not give in within a second and was restarted)")
 
 
 if __name__ == "__main__":
