@@ -51,7 +51,10 @@ async function keep(cache, url, name, buffer) {
   } catch {}  // no room: the next visit inflates it again
 }
 
-/** A file's contents, inflated: read from the stored copy, or downloaded and inflated (and stored) */
+/** Copies being stored: the helper ends once they are */
+const keeping = []
+
+/** A file's contents, inflated: read back from the stored copy (stored: true), or downloaded and inflated (and stored) */
 async function inflated(url, downloading) {
   const response = await downloading
   const name = copyName(url, response)
@@ -59,13 +62,13 @@ async function inflated(url, downloading) {
   const stored = name && cache && await cache.match(name).catch(() => null)
   if (stored) {
     response.body?.cancel()
-    return stored.arrayBuffer()
+    return { buffer: await stored.arrayBuffer(), stored: true }
   }
   const buffer = await response.arrayBuffer()
   const unpacked = await inflate(buffer)
-  if (!unpacked) return buffer
-  if (cache && name) keep(cache, url, name, unpacked)
-  return unpacked
+  if (!unpacked) return { buffer }
+  if (cache && name) keeping.push(keep(cache, url, name, unpacked))
+  return { buffer: unpacked }
 }
 
 self.onmessage = async ({ data: { urls } }) => {
@@ -73,10 +76,12 @@ self.onmessage = async ({ data: { urls } }) => {
   downloads.forEach(download => download.catch(() => {}))  // each failure is reported in its turn
   for (const [index, url] of urls.entries()) {
     try {
-      const buffer = await inflated(url, downloads[index])
-      self.postMessage({ url, buffer }, [buffer])
+      const { buffer, stored } = await inflated(url, downloads[index])
+      self.postMessage({ url, buffer, stored }, [buffer])
     } catch (error) {
       self.postMessage({ url, error: error.message })
     }
   }
+  await Promise.all(keeping)
+  self.close()
 }

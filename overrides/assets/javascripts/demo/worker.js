@@ -131,6 +131,7 @@ for finder in sys.path_importer_cache.values():
 /**
  * Download gzipped files and inflate them on a helper thread (inflate.js);
  * they are served gzipped because few static hosts compress binary files.
+ * The helper ends itself once it has also stored its inflated copies.
  *
  * @param {string[]} names - files of the runtime's folder, the most urgent first
  * @returns {Promise<ArrayBuffer>[]} their inflated contents, in the same order
@@ -140,12 +141,12 @@ function inflatedFiles(names) {
   const urls = names.map(name => `${ASSETS}pyodide/${name}`)
   const waiting = new Map()
   const files = urls.map(url => new Promise((resolve, reject) => waiting.set(url, { resolve, reject })))
-  helper.onmessage = ({ data: { url, buffer, error } }) => {
+  helper.onmessage = ({ data: { url, buffer, error, stored } }) => {
     const { resolve, reject } = waiting.get(url)
     waiting.delete(url)
     if (error) reject(new Error(error))
     else resolve(buffer)
-    if (!waiting.size) helper.terminate()
+    if (!error) mark(`${url.split("/").pop()} ${stored ? "read back" : "inflated"}`)
   }
   helper.onerror = event => {
     for (const { reject } of waiting.values()) reject(new Error(`the inflating helper failed: ${event.message}`))
@@ -186,8 +187,6 @@ async function boot() {
   progress("runtime")
   const files = fetch(`${ASSETS}python/bundle.json`).then(response => response.json())
   const [snapshot, packages] = inflatedFiles(["snapshot.bin.gz", "site-packages.pack.gz"])
-  snapshot.then(() => mark("snapshot inflated"), () => {})
-  packages.then(() => mark("packages inflated"), () => {})
   importScripts(`${ASSETS}pyodide/pyodide.js`)
   mark("pyodide.js")
   pyodide = await startPython(snapshot)
