@@ -51,8 +51,8 @@ async function keep(cache, url, name, buffer) {
   } catch {}  // no room: the next visit inflates it again
 }
 
-/** Copies being stored: the helper ends once they are */
-const keeping = []
+/** Copies being stored and downloads running out: the helper ends once they are done */
+const finishing = []
 
 /** A file's contents, inflated: read back from the stored copy (stored: true), or downloaded and inflated (and stored) */
 async function inflated(url, downloading) {
@@ -61,13 +61,14 @@ async function inflated(url, downloading) {
   const cache = await store
   const stored = name && cache && await cache.match(name).catch(() => null)
   if (stored) {
-    response.body?.cancel()
+    // The download is not needed, but one cut short is reported as a failed request: let it run out
+    finishing.push(response.body?.pipeTo(new WritableStream()).catch(() => {}))
     return { buffer: await stored.arrayBuffer(), stored: true }
   }
   const buffer = await response.arrayBuffer()
   const unpacked = await inflate(buffer)
   if (!unpacked) return { buffer }
-  if (cache && name) keeping.push(keep(cache, url, name, unpacked))
+  if (cache && name) finishing.push(keep(cache, url, name, unpacked))
   return { buffer: unpacked }
 }
 
@@ -82,6 +83,6 @@ self.onmessage = async ({ data: { urls } }) => {
       self.postMessage({ url, error: error.message })
     }
   }
-  await Promise.all(keeping)
+  await Promise.all(finishing)
   self.close()
 }
