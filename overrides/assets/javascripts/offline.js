@@ -80,6 +80,7 @@ let removed = false  // the reader removed Python: store it again only when aske
 async function removeRuntime() {
   removed = true
   await caches.delete(manifest.runtime.cache)
+  await caches.delete("python-inflated")  // the worker's inflated copies of it (demo/inflate.js)
   render()
 }
 

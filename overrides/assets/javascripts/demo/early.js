@@ -5,7 +5,8 @@
  * - it creates the worker at once, idle: a worker only starts once the page's
  *   thread is free, and Material's scripts keep it busy for the next half second;
  * - it boots Python as soon as the first demo is parsed, if that is near the
- *   screen, without waiting for the page's module scripts.
+ *   screen, without waiting for the page's module scripts; for a reader who has
+ *   run demos before, at once.
  *
  * runtime.js then adopts the worker (see `adoptEarlyWorker`); on pages where
  * no demo is near the screen it boots Python later, when one comes near.
@@ -18,6 +19,22 @@
   const early = { worker, inbox, port: null, interrupt: null, booted: false }
   self.demoWorker = early
 
+  /** Send the worker its boot message (see runtime.js's boot) */
+  function boot() {
+    early.booted = true
+    early.interrupt = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null
+    const channel = new MessageChannel()  // the worker's private line to the page (see runtime.js's boot)
+    early.port = channel.port1
+    early.port.onmessage = event => inbox.push(event)
+    worker.postMessage({ type: "boot", interrupt: early.interrupt, port: channel.port2 }, [channel.port2])
+  }
+
+  // A reader who has run demos before gets Python at once, as index.js would
+  // start it anyway on this page once the browser is idle
+  let returning = false
+  try { returning = localStorage.getItem("demos-used") === "yes" } catch {}
+  if (returning) return boot()
+
   // Watch the page being parsed for its first demo; boot Python if it is near the
   // screen (the same rule as index.js's onScreen)
   const parsed = new MutationObserver(() => {
@@ -25,12 +42,7 @@
     if (!demo) return
     parsed.disconnect()
     if (early.adopted || demo.getBoundingClientRect().top > innerHeight + 200) return
-    early.booted = true
-    early.interrupt = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null
-    const channel = new MessageChannel()  // the worker's private line to the page (see runtime.js's boot)
-    early.port = channel.port1
-    early.port.onmessage = event => inbox.push(event)
-    worker.postMessage({ type: "boot", interrupt: early.interrupt, port: channel.port2 }, [channel.port2])
+    boot()
   })
   parsed.observe(document, { childList: true, subtree: true })
   document.addEventListener("DOMContentLoaded", () => parsed.disconnect(), { once: true })

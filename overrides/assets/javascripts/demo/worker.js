@@ -30,7 +30,7 @@ const STAGES = [
 ]
 
 /** When each start-up stage began, in ms since the worker started (for the benchmark, with the worker's clock origin) */
-const timings = {}
+const timings = { worker: Math.round(performance.now()) }
 
 let pyodide = null
 let python = null  // the runner's functions: start_block, next_frame, restyle_block, stop_block, forget
@@ -75,9 +75,12 @@ const stopping = new Set()
  * Helper functions
  * ------------------------------------------------------------------------- */
 
+/** Note when a step of start-up is done (the benchmark prints these) */
+const mark = step => { timings[step] = Math.round(performance.now()) }
+
 /** Tell the page a start-up stage has begun */
 function progress(stage) {
-  timings[stage] = Math.round(performance.now())
+  mark(stage)
   let done = 0
   for (const [name, label, share] of STAGES) {
     if (name === stage) {
@@ -129,6 +132,7 @@ for finder in sys.path_importer_cache.values():
 /**
  * Download gzipped files and inflate them on a helper thread (inflate.js);
  * they are served gzipped because few static hosts compress binary files.
+ * The helper ends itself once it has also stored its inflated copies.
  *
  * @param {string[]} names - files of the runtime's folder, the most urgent first
  * @returns {Promise<ArrayBuffer>[]} their inflated contents, in the same order
@@ -138,12 +142,12 @@ function inflatedFiles(names) {
   const urls = names.map(name => `${ASSETS}pyodide/${name}`)
   const waiting = new Map()
   const files = urls.map(url => new Promise((resolve, reject) => waiting.set(url, { resolve, reject })))
-  helper.onmessage = ({ data: { url, buffer, error } }) => {
+  helper.onmessage = ({ data: { url, buffer, error, stored } }) => {
     const { resolve, reject } = waiting.get(url)
     waiting.delete(url)
     if (error) reject(new Error(error))
     else resolve(buffer)
-    if (!waiting.size) helper.terminate()
+    if (!error) mark(`${url.split("/").pop()} ${stored ? "read back" : "inflated"}`)
   }
   helper.onerror = event => {
     for (const { reject } of waiting.values()) reject(new Error(`the inflating helper failed: ${event.message}`))
@@ -185,9 +189,11 @@ async function boot() {
   const files = fetch(`${ASSETS}python/bundle.json`).then(response => response.json())
   const [snapshot, packages] = inflatedFiles(["snapshot.bin.gz", "site-packages.pack.gz"])
   importScripts(`${ASSETS}pyodide/pyodide.js`)
+  mark("pyodide.js")
   pyodide = await startPython(snapshot)
   progress("packages")
   installPackages(await packages)
+  mark("packages installed")
   await writeFiles(await files)  // after the packages: it replaces matplotlib's stale font list
   progress("numpy")
   pyodide.runPython("import numpy")
@@ -198,7 +204,9 @@ async function boot() {
   const checks = pyodide.pyimport("textbook.checks")
   checker = { judge: checks.judge, run_code: checks.run_code }
   if (interrupt) pyodide.setInterruptBuffer(interrupt)  // from now on; start-up itself is never cut short
-  timings.ready = Math.round(performance.now())
+  mark("ready")
+  timings.resources = performance.getEntriesByType("resource").map(entry =>
+    [entry.name.split("/").pop(), Math.round(entry.startTime), Math.round(entry.responseEnd)])
   send({ type: "ready", timings, origin: performance.timeOrigin })
 }
 
