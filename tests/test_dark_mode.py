@@ -133,7 +133,11 @@ def test_dark_mode_screenshots_of_every_page_contain_no_white_figure_panel(brows
     for index in range(plots.count()):
         plot = plots.nth(index)
         plot.scroll_into_view_if_needed()
-        page.wait_for_function("el => [...el.querySelectorAll('img')].every(img => img.complete)", arg=plot.element_handle())
+        # the other palette's images are hidden and, lazy, never load: wait for the shown ones
+        page.wait_for_function(
+            "el => [...el.querySelectorAll('img')].filter(img => img.checkVisibility()).every(img => img.complete && img.naturalWidth > 0)",
+            arg=plot.element_handle(),
+        )
         share = white_share(plot.screenshot())
         assert share < MOST_WHITE_IN_THE_DARK, f"{path}: figure {index} is {share:.0%} near-white in the dark palette"
     context.close()
