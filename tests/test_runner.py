@@ -175,6 +175,14 @@ def test_the_static_svg_is_trimmed_but_draws_the_same_figure():
     assert ">0.05<" in svg
 
 
+
+def test_the_static_svg_keeps_runs_of_spaces_so_a_monospace_table_keeps_its_columns():
+    live = runner.LiveDemo("judging")
+    live.run({})
+    svg = live.svg(salt="judging-1")
+    assert "text{white-space:pre}" in svg  # whitespace is kept for every text of the figure
+    assert re.search(r">GAN {2,}0\.\d\d", svg)  # the table's row, its padding intact
+
 CLOUD_DEMO = """
 import numpy as np
 

@@ -42,6 +42,8 @@ SVG_METADATA = ("Creator", "Date", "Format", "Type")
 # Geometry attributes of matplotlib's SVG, and numbers in them with more than two decimals
 _COORDINATES = re.compile(r' (d|x|y|width|height)="([^"]*)"')
 _LONG_NUMBER = re.compile(r"-?\d+\.\d{3,}")
+# The opening of the style sheet matplotlib writes into every SVG
+_SVG_STYLE = '<style type="text/css">'
 
 # What a reader's code may raise that must end up on the page, not in the
 # worker: a Stop arrives as KeyboardInterrupt, sys.exit() as SystemExit.
@@ -140,7 +142,11 @@ class LiveDemo:
             for artist in animated:
                 artist.set_animated(True)
         svg = buffer.getvalue()
-        return _COORDINATES.sub(_rounded_attribute, svg[svg.index("<svg") :])
+        # SVG, like HTML, collapses runs of spaces in text unless told not to:
+        # a table laid out in a monospace font would lose its columns. (Chromium
+        # ignores xml:space on the root; a style rule it honours.)
+        svg = svg[svg.index("<svg") :].replace(_SVG_STYLE, _SVG_STYLE + "text{white-space:pre}", 1)
+        return _COORDINATES.sub(_rounded_attribute, svg)
 
     def _raster_dpi(self) -> float:
         """Resolution of the artists a demo rasterizes in its static figure: its
