@@ -205,10 +205,11 @@ def draw(r: EdgeRun, fig):
     ax_h.set_xlim(-LIM, LIM)
     ax_h.set_ylim(0, 3.0)
     ax_h.set_xlabel("horizontal coordinate")
-    ax_h.legend(fontsize=8, loc="upper right")
+    legend = ax_h.legend(fontsize=8, loc="upper right")
     title = ax_h.text(0.01, 0.97, "", transform=ax_h.transAxes, fontsize=9, va="top")
     fig.tight_layout()
-    for artist in (*dots.values(), *bars, curve, title, *ax_g.spines.values(), *ax_s.spines.values(), *ax_h.spines.values()):
+    # the legend too: tall bars reach under it, and it must stay on top of them
+    for artist in (*dots.values(), *bars, curve, title, legend, *ax_g.spines.values(), *ax_s.spines.values(), *ax_h.spines.values()):
         artist.set_animated(True)
 
     def update(run: EdgeRun) -> None:
