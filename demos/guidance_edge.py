@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from demos.guidance import heun
+
 BUMPS = 8  # narrow Gaussians along each side
 BUMP_STD = 0.12  # their width; they stand 0.25 apart
 EDGE = (-3.0, -1.0)  # blue's horizontal extent; orange's is the mirror image
@@ -84,16 +86,6 @@ def guided_horizontal(x: np.ndarray, t: float, w: float) -> np.ndarray:
     u_none = overall + gain * (x - t * overall)
     u_blue = own + gain * (x - t * own)
     return u_none + w * (u_blue - u_none)
-
-
-def heun(f, x: np.ndarray, steps: int) -> np.ndarray:
-    """Follow dx/dt = f(x, t) from t = 0 to 1 with Heun's method."""
-    h = 1.0 / steps
-    for k in range(steps):
-        k1 = f(x, k * h)
-        k2 = f(x + h * k1, (k + 1) * h)
-        x = x + h / 2 * (k1 + k2)
-    return x
 
 
 @functools.lru_cache(maxsize=4)

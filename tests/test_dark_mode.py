@@ -52,7 +52,8 @@ def sent(page, kind: str) -> int:
     return page.evaluate("kind => (window.__sent || []).filter(type => type === kind).length", kind)
 
 
-def test_a_palette_switch_redraws_a_live_figure_without_running_the_demo(browser, server):
+def live_light_demo(browser, server):
+    """The sampling page's first demo, live and idle, in the light palette: (context, page, demo, its id)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block", color_scheme="light")
     page = context.new_page()
     page.set_default_timeout(90_000)
@@ -63,6 +64,11 @@ def test_a_palette_switch_redraws_a_live_figure_without_running_the_demo(browser
     demo.scroll_into_view_if_needed()
     wait_shown(page, demo_id, 1)
     page.wait_for_function("id => !document.getElementById(id).hasAttribute('aria-busy')", arg=demo_id)
+    return context, page, demo, demo_id
+
+
+def test_a_palette_switch_redraws_a_live_figure_without_running_the_demo(browser, server):
+    context, page, demo, demo_id = live_light_demo(browser, server)
     plot = demo.locator(".demo__plot")
     readout = demo.locator(".demo__readout").inner_text()
     light = plot.screenshot()
@@ -82,16 +88,7 @@ def test_a_palette_switch_redraws_a_live_figure_without_running_the_demo(browser
 
 def test_in_the_automatic_palette_the_systems_switch_to_dark_redraws_a_live_figure(browser, server):
     """A reader who leaves the palette on automatic and whose system turns dark at dusk."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block", color_scheme="light")
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    page.add_init_script(WATCH)
-    page.goto(server + "/part1/sampling/")
-    demo = page.locator(".demo").first
-    demo_id = demo.get_attribute("id")
-    demo.scroll_into_view_if_needed()
-    wait_shown(page, demo_id, 1)
-    page.wait_for_function("id => !document.getElementById(id).hasAttribute('aria-busy')", arg=demo_id)
+    context, page, demo, demo_id = live_light_demo(browser, server)
     runs = sent(page, "run")
     page.emulate_media(color_scheme="dark")
     page.wait_for_function("id => (window.__restyled || []).includes(id)", arg=demo_id)
