@@ -64,6 +64,17 @@ def test_search_indexes_the_prose_but_not_the_demos_figures_readouts_or_code(bui
     assert "def compute" not in text  # its source code
 
 
+def test_every_formula_of_the_book_is_typeset_at_build_time(built_site):
+    """Untypeset math would show its TeX source until the page fetched KaTeX's script."""
+    formulas = 0
+    for page in built_site.rglob("index.html"):
+        html = page.read_text()
+        formulas += html.count('class="arithmatex"')
+        untypeset = re.findall(r'<(?:span|div)[^>]* class="arithmatex"[^>]*>(?!<span class="katex)(.{0,60})', html, re.S)
+        assert not untypeset, f"{page}: {untypeset[:3]}"
+    assert formulas > 500
+
+
 def test_a_good_block_builds(tmp_path):
     project = scratch_project(tmp_path, {"chapter.md": page_with(GOOD_BLOCK)})
     result = mkdocs_build(project)

@@ -11,17 +11,18 @@ import { readFileSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 
 const katex = createRequire(import.meta.url)("katex")
-const MATH = /<(span|div) class="arithmatex">\\([(\[])([\s\S]*?)\\[)\]]<\/\1>/g
+// (the start tag may carry other attributes, e.g. lazy_layout.py's)
+const MATH = /<(span|div)((?: [\w-]+(?:="[^"]*")?)*) class="arithmatex"((?: [\w-]+(?:="[^"]*")?)*)>\\([(\[])([\s\S]*?)\\[)\]]<\/\1>/g
 const ENTITIES = { "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'" }
 
 let failures = 0
 for (const file of process.argv.slice(2)) {
   const html = readFileSync(file, "utf8")
-  const typeset = html.replace(MATH, (match, tag, open, tex) => {
+  const typeset = html.replace(MATH, (match, tag, before, after, open, tex) => {
     const source = tex.replace(/&(lt|gt|amp|quot|#39);/g, entity => ENTITIES[entity])
     try {
       const rendered = katex.renderToString(source, { displayMode: open === "[", throwOnError: true, output: "htmlAndMathml" })
-      return `<${tag} class="arithmatex">${rendered}</${tag}>`
+      return `<${tag}${before} class="arithmatex"${after}>${rendered}</${tag}>`
     } catch (error) {
       failures += 1
       console.error(`${file}: cannot typeset ${JSON.stringify(source)}: ${error.message}`)
