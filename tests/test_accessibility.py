@@ -13,6 +13,10 @@ def axe_violations(page, within: str = "html") -> list[str]:
     # axe arrives as an inline script, which the page's Content-Security-Policy
     # refuses: its contexts bypass the policy (an audit of markup and colours)
     page.add_script_tag(path=str(AXE))
+    # Blocks far down are laid out only as a reader nears them (lazy-layout.css):
+    # lay them all out, as each is whenever someone sees it, so that axe can
+    # measure their colours and scrolling
+    page.add_style_tag(content="[data-lazy-layout] { content-visibility: visible !important }")
     return page.evaluate(
         "async within => (await axe.run(within)).violations.map(v => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0].target.join(' ')} ${v.nodes[0].failureSummary}`)",
         within,

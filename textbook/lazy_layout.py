@@ -4,8 +4,8 @@ A chapter's typeset math makes thousands of elements (KaTeX writes each
 formula twice: as HTML to see and as MathML to be read aloud), and styling
 and laying them all out at once holds a phone's main thread for hundreds of
 milliseconds as the page opens. This Markdown extension marks each block of
-prose, list, table, display math, call-out or exercise that surely lies below
-the first screen with the attribute ``data-lazy-layout``; the book's
+prose, list, display math, call-out, exercise or glossary entry that
+surely lies below the first screen with the attribute ``data-lazy-layout``; the book's
 stylesheet (lazy-layout.css) gives those ``content-visibility: auto``, so the
 browser skips their style, layout and paint until the reader scrolls near
 them. They stay in the accessibility tree and in find-in-page.
@@ -28,7 +28,7 @@ from html.parser import HTMLParser
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 
-ATTRIBUTE = "data-lazy-layout"  # not a class: Material styles tables only when they have none
+ATTRIBUTE = "data-lazy-layout"
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,8 @@ class Layout:
     px_per_char: float  # a lower bound of the height a character of prose adds
 
 
-# Measured on the book (tests/test_lazy_layout.py holds them to it): prose is
+# Measured on the book (tests/test_lazy_layout.py checks the outcome: no
+# marked block on a first screen, from phones to tall monitors): prose is
 # shortest at about 1200 px wide, where a line holds ~120 characters, and on
 # the narrow layout at its widest, 480 px. The folds leave room for a
 # 1440-pixel-tall display and for the tallest phones.
@@ -51,21 +52,27 @@ DISPLAY_MATH_PX = 50
 TABLE_ROW_PX = 35
 DEMO_PX = 500
 EXERCISE_PX = 300
-LAZY = {"p", "ul", "ol", "dl", "blockquote", "details", "table"}
+# Not tables: Material wraps each in a frame that scrolls both ways, and a
+# frame whose table is not laid out yet reads as a region keyboard users
+# cannot reach (axe's scrollable-region-focusable)
+LAZY = {"p", "ul", "ol", "dt", "dd", "blockquote", "details"}
 LAZY_DIVS = {"arithmatex", "admonition", "highlight", "exercise"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 class _Blocks(HTMLParser):
-    """The top-level blocks of a chapter's HTML: where each starts, its start
-    tag, its classes, and how many characters of text and table rows it holds."""
+    """The top-level blocks of a chapter's HTML (and the terms and definitions
+    of a top-level list of them): where each starts, its start tag, its
+    classes, and how many characters of text and table rows it holds."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.blocks, self.depth = [], 0
 
     def handle_starttag(self, tag, attrs):
-        if self.depth == 0:
+        # A definition list (the glossary is one) is taken term by term
+        in_list = self.depth == 1 and tag in ("dt", "dd") and self.blocks[-1]["tag"] in ("dl", "dt", "dd")
+        if self.depth == 0 or in_list:
             classes = (dict(attrs).get("class") or "").split()
             self.blocks.append({"at": self.getpos(), "tag": tag, "classes": classes, "start": self.get_starttag_text(), "text": 0, "rows": 0})
         elif tag == "tr":

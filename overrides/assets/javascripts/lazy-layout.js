@@ -14,7 +14,7 @@
     let target = null
     try { target = hash && document.getElementById(decodeURIComponent(hash.slice(1))) } catch { return null }
     if (!target) return null
-    for (const block of document.querySelectorAll(".md-typeset > [data-lazy-layout]")) {
+    for (const block of document.querySelectorAll(".md-typeset [data-lazy-layout]")) {
       if (!(block.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING)) break
       block.removeAttribute("data-lazy-layout")
     }
