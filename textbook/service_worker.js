@@ -9,10 +9,13 @@
  *   two versions' HTML and scripts.
  * - Python's runtime (~34 MB, assets/pyodide/ and assets/python/) is stored
  *   the first time it is fetched, in a cache named after its own revision.
- * - Every response of the site's own gets the two isolation headers, so Stop
- *   interrupts Python without restarting it on any host; a worker's script
- *   also gets the book's Content-Security-Policy (WORKER_POLICY, see
- *   textbook/csp.py), which a worker does not inherit from its page.
+ * - Every page and script of the site's own gets the two isolation headers,
+ *   so Stop interrupts Python without restarting it on any host; a worker's
+ *   script also gets the book's Content-Security-Policy (WORKER_POLICY, see
+ *   textbook/csp.py), which a worker does not inherit from its page. The
+ *   runtime's files need neither (an isolated page may load its own
+ *   files): they go out of the cache untouched, so that the browser can
+ *   keep its compiled copy of Python's WebAssembly beside them.
  */
 import { clientsClaim } from "workbox-core"
 import { addPlugins, cleanupOutdatedCaches, precacheAndRoute } from "workbox-precaching"
@@ -46,7 +49,7 @@ cleanupOutdatedCaches()
 const sameOrigin = url => url.origin === self.location.origin
 registerRoute(
   ({ url }) => sameOrigin(url) && RUNTIME.test(url.pathname),
-  new CacheFirst({ cacheName: RUNTIME_CACHE, plugins: [isolated] }),
+  new CacheFirst({ cacheName: RUNTIME_CACHE }),
 )
 registerRoute(({ url }) => sameOrigin(url), new NetworkOnly({ plugins: [isolated] }))
 
