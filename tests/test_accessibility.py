@@ -16,7 +16,7 @@ def axe_violations(page, within: str = "html") -> list[str]:
     # Blocks far down are laid out only as a reader nears them (lazy-layout.css):
     # lay them all out, as each is whenever someone sees it, so that axe can
     # measure their colours and scrolling
-    page.add_style_tag(content="[data-lazy-layout] { content-visibility: visible !important }")
+    page.add_style_tag(content=".md-typeset [data-lazy-layout] { content-visibility: visible !important }")
     return page.evaluate(
         "async within => (await axe.run(within)).violations.map(v => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0].target.join(' ')} ${v.nodes[0].failureSummary}`)",
         within,

@@ -52,6 +52,13 @@ def test_a_long_glossary_is_marked_entry_by_entry():
     assert '<dt data-lazy-layout="always">Term 39</dt>' in marked and '<dd data-lazy-layout="always">' in marked
 
 
+def test_a_far_table_gets_a_frame_of_its_own_and_stays_whole():
+    table = "<table>\n<thead>\n<tr><th>a</th></tr>\n</thead>\n<tbody>\n<tr><td>1</td></tr>\n</tbody>\n</table>\n"
+    marked = mark_far_blocks(PROSE * 40 + table + PROSE)
+    # Material styles and frames only tables without attributes: the mark goes on a frame around it
+    assert '<div class="lazy-table" data-lazy-layout="always">' + table.rstrip() + "</div>\n" in marked
+
+
 def test_a_mark_keeps_the_blocks_own_attributes():
     chapter = PROSE * 40 + '<div class="admonition note" id="n">\n<p>Note</p>\n</div>\n'
     assert '<div data-lazy-layout="always" class="admonition note" id="n">' in mark_far_blocks(chapter)

@@ -52,10 +52,7 @@ DISPLAY_MATH_PX = 50
 TABLE_ROW_PX = 35
 DEMO_PX = 500
 EXERCISE_PX = 300
-# Not tables: Material wraps each in a frame that scrolls both ways, and a
-# frame whose table is not laid out yet reads as a region keyboard users
-# cannot reach (axe's scrollable-region-focusable)
-LAZY = {"p", "ul", "ol", "dt", "dd", "blockquote", "details"}
+LAZY = {"p", "ul", "ol", "dt", "dd", "blockquote", "details", "table"}
 LAZY_DIVS = {"arithmatex", "admonition", "highlight", "exercise"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -87,6 +84,8 @@ class _Blocks(HTMLParser):
     def handle_endtag(self, tag):
         if tag not in VOID:
             self.depth = max(self.depth - 1, 0)
+            if self.depth == 0 and self.blocks:
+                self.blocks[-1]["end"] = self.getpos()  # where its end tag starts
 
     def handle_data(self, data):
         if self.blocks and self.depth:
@@ -130,16 +129,25 @@ def mark_far_blocks(html: str) -> str:
     line_starts = [0]
     for line in html.splitlines(keepends=True):
         line_starts.append(line_starts[-1] + len(line))
+    offset = lambda position: line_starts[position[0] - 1] + position[1]  # noqa: E731
     tops, edits = {WIDE: 0.0, NARROW: 0.0}, []
     for block in parser.blocks:
         far = [layout for layout in (WIDE, NARROW) if tops[layout] > layout.fold]
         if far and may_be_lazy(block):
-            line, column = block["at"]
-            edits.append((line_starts[line - 1] + column, block["start"], far[0].name))
+            at, start = offset(block["at"]), block["start"]
+            if block["tag"] == "table":
+                # Into a frame of its own: Material puts the table in a frame
+                # that scrolls, and a scrolling frame whose table is not laid
+                # out yet would not know that it scrolls (nor tell a keyboard)
+                end = offset(block["end"]) + len("</table>")
+                edits.append((end, "", "</div>"))
+                edits.append((at, "", f'<div class="lazy-table" {ATTRIBUTE}="{far[0].name}">'))
+            else:
+                edits.append((at, start, marked(start, far[0].name)))
         for layout in tops:
             tops[layout] += least_height(block, layout)
-    for at, start, value in reversed(edits):
-        html = html[:at] + marked(start, value) + html[at + len(start):]
+    for at, old, new in sorted(edits, key=lambda edit: edit[0], reverse=True):
+        html = html[:at] + new + html[at + len(old):]
     return html
 
 
