@@ -13,9 +13,15 @@ def axe_violations(page, within: str = "html") -> list[str]:
     # axe arrives as an inline script, which the page's Content-Security-Policy
     # refuses: its contexts bypass the policy (an audit of markup and colours)
     page.add_script_tag(path=str(AXE))
-    # Blocks far down are laid out only as a reader nears them (lazy-layout.css):
-    # lay them all out, as each is whenever someone sees it, so that axe can
-    # measure their colours and scrolling
+    # Blocks far down are laid out only as a reader nears them (lazy-layout.css),
+    # and a11y.js repairs each as it is: pass every screen, as a reader does,
+    # then keep them all laid out, so that axe can measure colours and scrolling
+    page.evaluate("""async () => {
+        const frame = () => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+        for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) { scrollTo(0, y); await frame() }
+        scrollTo(0, 0); await frame()
+        await new Promise(resolve => setTimeout(resolve, 600))  // the header's title fades back
+    }""")
     page.add_style_tag(content=".md-typeset [data-lazy-layout] { content-visibility: visible !important }")
     return page.evaluate(
         "async within => (await axe.run(within)).violations.map(v => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0].target.join(' ')} ${v.nodes[0].failureSummary}`)",

@@ -138,3 +138,22 @@ def test_a_link_to_a_far_heading_lands_on_it(browser, server, width, height):
             page.wait_for_timeout(500)
             assert header <= page.locator(f"#{anchor}").bounding_box()["y"] < header + 40, anchor
     context.close()
+
+
+def test_a_wide_formula_far_down_becomes_reachable_by_keyboard_once_laid_out(browser, server):
+    """a11y.js makes a formula that scrolls sideways focusable; in a lazy block
+    it measures the formula only when the block is laid out, and must not miss it.
+    The book's formulas all fit a phone, so one far down is narrowed to scroll."""
+    context = browser.new_context(service_workers="block", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server + "/part2/scores-sdes/")
+    page.wait_for_load_state("load")
+    page.evaluate("() => { const all = document.querySelectorAll('[data-lazy-layout] .katex-display'); all[all.length - 1].style.width = '90px' }")
+    page.evaluate("""async () => {
+        const frame = () => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+        for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight / 2) { scrollTo(0, y); await frame() }
+    }""")
+    narrowed = page.locator("[data-lazy-layout] .katex-display").last
+    assert narrowed.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert narrowed.get_attribute("tabindex") == "0" and narrowed.get_attribute("role") == "region"
+    context.close()
