@@ -4,9 +4,11 @@ A chapter's typeset math makes thousands of elements (KaTeX writes each
 formula twice: as HTML to see and as MathML to be read aloud), and styling
 and laying them all out at once holds a phone's main thread for hundreds of
 milliseconds as the page opens. This Markdown extension marks each block of
-prose, list, display math, call-out, exercise or glossary entry that
-surely lies below the first screen with the attribute ``data-lazy-layout``; the book's
-stylesheet (lazy-layout.css) gives those ``content-visibility: auto``, so the
+prose, list, table, display math, call-out, exercise or glossary entry that
+surely lies below the first screen with the attribute ``data-lazy-layout``
+(a table, which Material styles only without attributes, gets a marked frame
+of its own); the book's stylesheet (lazy-layout.css) gives those
+``content-visibility: auto``, so the
 browser skips their style, layout and paint until the reader scrolls near
 them. They stay in the accessibility tree and in find-in-page.
 
