@@ -85,6 +85,61 @@ def test_an_endless_loop_is_stopped_and_the_next_run_works(page, request, isolat
     assert page.watch.errors == []
 
 
+def test_code_that_takes_the_interrupt_may_take_its_time_to_end(page, server):
+    """Python took Stop's interrupt but needs more than the second Stop waits
+    before it restarts (a slow clean-up here; a busy machine anywhere): it
+    keeps its runtime and says where it was stopped."""
+    page.goto(server + SAMPLING)
+    demo = open_editor(page)
+    append_code(page, demo, "\nimport time\ntry:\nwhile True:\npass\n")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("except KeyboardInterrupt:\nstart = time.time()\nwhile time.time() < start + 2:\npass\n")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("raise\n")
+    demo.locator(".demo__code-run").click()
+    stop = demo.locator(".demo__stop")
+    stop.wait_for(state="visible")
+    stop.click()
+    page.wait_for_function("() => document.querySelector('.demo__output').innerText.includes('KeyboardInterrupt')")
+    assert "Python was restarted" not in demo.locator(".demo__output").inner_text()
+    assert wasm_fetches(page) == 1
+    assert page.watch.errors == []
+
+
+@pytest.mark.parametrize("isolated", [True, False], ids=["isolated", "plain-host"])
+def test_a_run_stopped_before_python_reaches_it_is_dropped_and_python_kept(page, request, isolated):
+    """Stop pressed while the run still waits for Python to start: there is
+    nothing to interrupt, so the run is dropped, Python is not restarted (nor
+    downloaded again), and the next Run works."""
+    base = request.getfixturevalue("server" if isolated else "plain_server")
+    held = []
+    page.route("**/site-packages.pack.gz", lambda route: held.append(route))
+    page.goto(base + SAMPLING)
+    demo = page.locator(".demo").first
+    demo.scroll_into_view_if_needed()
+    demo.locator(".demo__code summary").click()
+    page.wait_for_selector(".demo__editor .cm-content")
+    append_code(page, demo, "\nprint('ran at last')\n")
+    demo.locator(".demo__code-run").click()
+    stop = demo.locator(".demo__stop")
+    stop.wait_for(state="visible")
+    stop.click()
+    page.wait_for_function("() => document.querySelector('.demo__output').innerText.includes('Stopped')")
+    assert "before Python ran it" in demo.locator(".demo__output").inner_text()
+    assert stop.is_hidden()
+
+    page.wait_for_timeout(1500)  # what a restart would do, it would have done by now
+    for route in held:
+        route.continue_()
+    live(page)
+    append_code(page, demo, "print('and again')\n")  # a new edit runs afresh, whatever ran at start-up
+    demo.locator(".demo__code-run").click()
+    page.wait_for_function("() => document.querySelector('.demo__output').innerText === 'ran at last\\nand again'")
+    assert wasm_fetches(page) == 1
+    assert len(held) == 1  # one start-up, never a second
+    assert page.watch.errors == []
+
+
 def test_reset_asks_first_and_keeps_the_edit_when_declined(page, server):
     page.goto(server + SAMPLING)
     demo = open_editor(page)

@@ -25,7 +25,7 @@ export function offerStop(place, ready) {
   ready.then(() => {
     if (!ended) timer = setTimeout(() => {
       const stop = Object.assign(document.createElement("button"), { type: "button", className: "md-button", textContent: "Stop" })
-      stop.addEventListener("click", stopPython)
+      stop.addEventListener("click", () => stopPython())
       place.replaceChildren("Still running… ", stop)
     }, STOP_OFFER_MS)
   }, () => {})

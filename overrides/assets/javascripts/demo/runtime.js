@@ -15,7 +15,7 @@ let port = null  // the worker's private channel: only the runtime's own code ca
 let workerURL = null
 let ready = null
 let nextId = 0
-const pending = new Map()  // runs not yet ended: {request, onFrame, resolve, done}
+const pending = new Map()  // runs the worker has not ended: {request, onFrame, onBegin, resolve, done, over, cancelled}
 let current = null  // the id of the run Python is working on
 const listeners = new Set()
 let lastProgress = null
@@ -30,18 +30,63 @@ let interrupt = null
 /** How long Stop waits for Python to give in before ending the worker */
 const INTERRUPT_GRACE_MS = 1000
 
+/**
+ * How much longer it waits once Python has taken the interrupt (it clears the
+ * shared memory when it does): unwinding and reporting may be slow on a busy machine
+ */
+const UNWIND_GRACE_MS = 10000
+
 /* ----------------------------------------------------------------------------
  * Helper functions
  * ------------------------------------------------------------------------- */
 
 /** Register a run and send it; its promise settles with the run's final message */
 function send(request, onFrame, onBegin) {
-  let resolve
-  const done = new Promise(settle => { resolve = settle })
-  pending.set(request.id, { request, onFrame, onBegin, resolve, done })
+  const run = { request, onFrame, onBegin, cancelled: false }
+  run.done = new Promise(settle => { run.resolve = settle })  // what the caller waits for
+  run.over = new Promise(settle => { run.finish = settle })  // the worker is done with it
+  pending.set(request.id, run)
   if (!ready) startRuntime(workerURL)  // after a restart
   worker.postMessage(request)
-  return done
+  return run.done
+}
+
+/** The worker is done with a run: the caller hears its end, unless it was cancelled */
+function finishRun(id, end) {
+  const run = pending.get(id)
+  pending.delete(id)
+  if (current === id) current = null
+  run.finish()
+  if (!run.cancelled) run.resolve(end)
+}
+
+/**
+ * Drop a run Python has not begun: its caller hears it was stopped at once,
+ * and the worker skips it when it comes to it.
+ */
+function cancelRun(run) {
+  run.cancelled = true
+  worker.postMessage({ type: "cancel", id: run.request.id })
+  const end = { id: run.request.id, final: true, error: "Stopped before Python ran it." }
+  run.onFrame?.(end)
+  run.resolve(end)
+}
+
+/**
+ * Interrupt the run Python is working on. With cross-origin isolation Python
+ * raises KeyboardInterrupt and keeps its runtime; when it does not take the
+ * interrupt within a second (it is deep in one numpy call), or without
+ * isolation, the worker is ended and the next run starts a fresh one.
+ */
+async function interruptCurrent() {
+  const run = pending.get(current)
+  if (!run) return
+  if (interrupt) {
+    Atomics.store(interrupt, 0, 2)
+    if (await endsWithin(run.over, INTERRUPT_GRACE_MS)) return
+    if (Atomics.load(interrupt, 0) === 0 && await endsWithin(run.over, UNWIND_GRACE_MS)) return
+  }
+  if (pending.get(current) === run) restartRuntime("Stopped. Python was restarted; run again when ready.")
 }
 
 /**
@@ -104,7 +149,9 @@ function dispatch({ data }) {
   }
   if (data.type === "begin") {
     current = data.id
-    pending.get(data.id)?.onBegin?.()
+    const run = pending.get(data.id)
+    if (run?.cancelled) interruptCurrent()  // it began before the worker heard it was cancelled
+    else run?.onBegin?.()
   }
   if (data.type === "progress" || data.type === "ready" || data.type === "fatal") {
     lastProgress = data
@@ -118,13 +165,9 @@ function dispatch({ data }) {
     for (const listener of listeners) listener(data)
   }
   if (data.type === "frame" && pending.has(data.id)) {
-    const { onFrame, resolve } = pending.get(data.id)
-    if (data.bitmap || data.error) onFrame?.(data)
-    if (data.final) {
-      pending.delete(data.id)
-      if (current === data.id) current = null
-      resolve(data)
-    }
+    const run = pending.get(data.id)
+    if ((data.bitmap || data.error) && !run.cancelled) run.onFrame?.(data)
+    if (data.final) finishRun(data.id, data)
   }
 }
 
@@ -200,21 +243,19 @@ export function restyleDemo(block, scheme, onFrame) {
 export const waitsForAnother = id => current !== null && current !== id && pending.has(id)
 
 /**
- * Stop whatever Python is doing, even an endless loop. With cross-origin
- * isolation Python is interrupted and keeps its runtime; when it does not give
- * in within a second (it is deep in one numpy call), or without isolation,
- * the worker is ended and the next run starts a fresh one.
+ * Stop a run, even an endless loop. One that Python has not begun (it waits
+ * for Python to start, or for another run) is dropped; otherwise, or without
+ * a run named, whatever Python is working on is interrupted.
  *
+ * @param {number} [id] - the run to stop
  * @returns {Promise<void>} resolves once the running code has ended
  */
-export async function stopPython() {
-  if (!pending.size) return
-  if (interrupt) {
-    Atomics.store(interrupt, 0, 2)
-    const running = Promise.race([...pending.values()].map(run => run.done))  // Python runs one thing at a time
-    if (await endsWithin(running, INTERRUPT_GRACE_MS)) return
-  }
-  restartRuntime("Stopped. Python was restarted; run again when ready.")
+export async function stopPython(id) {
+  if (id === undefined) return interruptCurrent()
+  const run = pending.get(id)
+  if (!run || run.cancelled) return  // it has ended, or is being stopped
+  if (current === id) return interruptCurrent()
+  cancelRun(run)
 }
 
 /**
@@ -231,11 +272,15 @@ function restartRuntime(note) {
   lastProgress = null
   const waiting = []
   for (const [id, run] of pending) {
-    if (id === current) {
-      const end = { id, final: true, error: note }
-      run.onFrame?.(end)
-      run.resolve(end)
-    } else waiting.push(run)
+    if (!run.cancelled && id !== current) {
+      waiting.push(run)
+      continue
+    }
+    run.finish()
+    if (run.cancelled) continue
+    const end = { id, final: true, error: note }
+    run.onFrame?.(end)
+    run.resolve(end)
   }
   pending.clear()
   current = null

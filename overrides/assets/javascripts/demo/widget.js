@@ -160,7 +160,7 @@ export function mountDemo(el, workerURL) {
     stopButton.hidden = false
     if (running && waitsForAnother(running.id)) {
       status.dataset.waiting = "yes"
-      status.textContent = "Waiting: Python is busy with another run (on this page or one you left). Stop ends that run."
+      status.textContent = "Waiting: Python is busy with another run (on this page or one you left). Stop ends that run; this one then runs."
     }
   }
 
@@ -244,7 +244,9 @@ export function mountDemo(el, workerURL) {
       stopDemo(run.id)
       if (await endsWithin(run.done, STREAM_GRACE_MS)) return
     }
-    stopPython()  // a frame that never ends (edited code) is interrupted too
+    // A frame that never ends (edited code) is interrupted too. A run told it
+    // waits for another ends that one and then runs; otherwise Stop is for this run.
+    stopPython(status.dataset.waiting ? undefined : run.id)
   })
   // Leaving a number field shows the value in use, e.g. 0 for a seed typed as -5
   form.addEventListener("change", event => {

@@ -70,6 +70,7 @@ function printed() {
   return stdout.join("\n") + note
 }
 const stopping = new Set()
+const cancelled = new Set()  // runs stopped before they began: skipped
 
 /* ----------------------------------------------------------------------------
  * Helper functions
@@ -261,6 +262,15 @@ async function restyle({ id, block, scheme }) {
   send({ type: "frame", id, final: true, ...message }, message.bitmap ? [message.bitmap] : [])
 }
 
+/** Judge a reader's exercise code with its checks (or, with none, just run it) */
+function check({ id, code, checks }) {
+  beginRun(id)
+  const judged = checks === null ? checker.run_code(code) : checker.judge(code, checks)
+  const verdict = judged.toJs({ dict_converter: fromEntries })
+  judged.destroy()
+  send({ type: "frame", id, final: true, verdict, stdout: printed() })
+}
+
 /**
  * Whether Python can still run: code that calls os._exit() ends the runtime
  * for good ("Pyodide already exited").
@@ -286,23 +296,18 @@ self.onmessage = async ({ data }) => {
       post ??= MessagePort.prototype.postMessage.bind(data.port)
       booted ??= boot()
       await booted
-    } else if (data.type === "run") {
-      await booted
-      await run(data)
-    } else if (data.type === "restyle") {
-      await booted
-      await restyle(data)
-    } else if (data.type === "check") {
-      await booted
-      beginRun(data.id)
-      const judged = data.checks === null ? checker.run_code(data.code) : checker.judge(data.code, data.checks)
-      const verdict = judged.toJs({ dict_converter: fromEntries })
-      judged.destroy()
-      send({ type: "frame", id: data.id, final: true, verdict, stdout: printed() })
     } else if (data.type === "stop") {
       stopping.add(data.id)
+    } else if (data.type === "cancel") {
+      cancelled.add(data.id)
     } else if (data.type === "forget") {
       python?.forget(data.block)
+    } else {
+      await booted
+      if (cancelled.delete(data.id)) send({ type: "frame", id: data.id, final: true })  // stopped before it began
+      else if (data.type === "run") await run(data)
+      else if (data.type === "restyle") await restyle(data)
+      else if (data.type === "check") check(data)
     }
   } catch (error) {
     const message = String(error && error.message || error)
