@@ -22,6 +22,16 @@ def append_code(page, demo, text: str) -> None:
     page.keyboard.type(text)
 
 
+def run_when_python_is_free(page, demo) -> None:
+    """Press Run once no demo on the page is running, as a reader who lets the
+    page settle first: Python then takes this run at once, so a Stop pressed
+    after it is for this run (pressed while the run waits for another, Stop
+    ends that other run instead)."""
+    page.wait_for_timeout(300)  # demos that scrolling brought near start theirs
+    page.wait_for_function("() => !document.querySelector('.demo[aria-busy]')")
+    demo.locator(".demo__code-run").click()
+
+
 def test_the_code_is_readable_without_javascript(browser, server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -63,7 +73,7 @@ def test_an_endless_loop_is_stopped_and_the_next_run_works(page, request, isolat
     assert page.evaluate("crossOriginIsolated") is isolated
     demo = open_editor(page)
     append_code(page, demo, "\nwhile True:\npass\n")
-    demo.locator(".demo__code-run").click()
+    run_when_python_is_free(page, demo)
     stop = demo.locator(".demo__stop")
     stop.wait_for(state="visible")
     page.evaluate("window.scrollBy(0, 10)")  # the page still answers while Python spins
@@ -96,7 +106,7 @@ def test_code_that_takes_the_interrupt_may_take_its_time_to_end(page, server):
     page.keyboard.type("except KeyboardInterrupt:\nstart = time.time()\nwhile time.time() < start + 2:\npass\n")
     page.keyboard.press("Shift+Tab")
     page.keyboard.type("raise\n")
-    demo.locator(".demo__code-run").click()
+    run_when_python_is_free(page, demo)
     stop = demo.locator(".demo__stop")
     stop.wait_for(state="visible")
     stop.click()

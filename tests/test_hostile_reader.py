@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from test_browser import SAMPLING, live, set_slider
-from test_editing import append_code, open_editor
+from test_editing import append_code, open_editor, run_when_python_is_free
 from test_exercise_page import RIGHT, WRONG, check, first_exercise, first_listing, type_code
 
 FLOW_MATCHING = "/part1/flow-matching/"
@@ -48,7 +48,7 @@ def loop_in_the_first_demo(page, server):
     page.goto(server + SAMPLING)
     demo = open_editor(page)
     append_code(page, demo, "\nwhile True:\npass\n")
-    demo.locator(".demo__code-run").click()
+    run_when_python_is_free(page, demo)
     demo.locator(".demo__stop").wait_for(state="visible")
     return demo
 

@@ -10,7 +10,7 @@ import time
 import pytest
 from conftest import PageWatch, free_port, serve
 from test_browser import SAMPLING, live
-from test_editing import append_code, open_editor
+from test_editing import append_code, open_editor, run_when_python_is_free
 from test_exercise_page import RIGHT, check, first_exercise
 
 from textbook.offline import write_service_worker
@@ -53,7 +53,7 @@ def arrive(page, path: str, title: str) -> None:
 def stop_an_endless_loop(page, demo) -> str:
     """Run `while True: pass` in a demo's editor, press Stop, return the output."""
     append_code(page, demo, "\nwhile True:\npass\n")
-    demo.locator(".demo__code-run").click()
+    run_when_python_is_free(page, demo)
     demo.locator(".demo__stop").click()
     output = demo.locator(".demo__output")
     page.wait_for_function("el => el.innerText.includes('Stopped')", arg=output.element_handle())
