@@ -80,6 +80,7 @@ def test_an_endless_loop_is_stopped_and_the_next_run_works(page, request, isolat
     stop.click()
     page.wait_for_function("() => document.querySelector('.demo__output').innerText.includes('Stopped')")
     output = demo.locator(".demo__output").inner_text()
+    assert demo.locator(".demo__readout").inner_text().startswith("This run was stopped")  # not "failed"
     if isolated:
         assert "while True" in output and "KeyboardInterrupt" in output  # where it was stopped
     else:
@@ -136,6 +137,7 @@ def test_a_run_stopped_before_python_reaches_it_is_dropped_and_python_kept(page,
     stop.click()
     page.wait_for_function("() => document.querySelector('.demo__output').innerText.includes('Stopped')")
     assert "before Python ran it" in demo.locator(".demo__output").inner_text()
+    assert demo.locator(".demo__readout").inner_text().startswith("This run was stopped")
     assert stop.is_hidden()
 
     page.wait_for_timeout(1500)  # what a restart would do, it would have done by now

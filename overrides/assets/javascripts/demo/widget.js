@@ -83,7 +83,11 @@ export function mountDemo(el, workerURL) {
     output.classList.toggle("demo__output--error", Boolean(result.error))
     el.classList.toggle("demo--error", Boolean(result.error))
     if (result.error) {
-      readout.textContent = "This run failed (see below): the figure above is from the last run that worked."
+      // Only Stop interrupts Python, and the page's own notes of a Stop start with "Stopped"
+      const stopped = result.error.startsWith("Stopped") || /^KeyboardInterrupt/m.test(result.error)
+      readout.textContent = stopped
+        ? "This run was stopped (see below): the figure above is from the last run that finished."
+        : "This run failed (see below): the figure above is from the last run that worked."
       return
     }
     readout.textContent = result.text
