@@ -75,6 +75,15 @@ def test_every_formula_of_the_book_is_typeset_at_build_time(built_site):
     assert formulas > 500
 
 
+def test_material_s_palette_stylesheet_keeps_its_colours_but_not_the_rule_that_restyles_every_element(built_site):
+    """Material sets and removes data-md-color-switching on <body> as every page
+    starts: a rule selecting every element under it restyled whole chapters twice."""
+    [palette] = built_site.glob("assets/stylesheets/palette.*.min.css")
+    css = palette.read_text()
+    assert "[data-md-color-switching]" not in css
+    assert "[data-md-color-scheme=slate]" in css and "--md-primary-fg-color" in css  # the palettes themselves
+
+
 def test_a_good_block_builds(tmp_path):
     project = scratch_project(tmp_path, {"chapter.md": page_with(GOOD_BLOCK)})
     result = mkdocs_build(project)

@@ -37,6 +37,7 @@ def test_the_code_is_readable_without_javascript(browser, server):
     page = context.new_page()
     page.goto(server + SAMPLING)
     assert "def compute(" in page.locator(".demo__source").first.text_content()
+    assert page.locator("html").get_attribute("class") == "no-js"  # Material's layout for pages without scripts
     context.close()
 
 

@@ -1,4 +1,5 @@
-"""KaTeX's stylesheet, made ready to inline into every page's head.
+"""KaTeX's stylesheet, made ready to inline into every page's head, and
+Material's palette stylesheet without its one rule that restyles a whole page.
 
 Only Material's own stylesheets may block a page's first paint; the book's
 small stylesheets are inlined by the template (overrides/main.html), and so
@@ -22,3 +23,20 @@ _OTHER_FORMATS = re.compile(r',url\(fonts/[\w-]+\.(?:woff|ttf)\) format\("(?:wof
 def katex_css() -> str:
     """KaTeX's stylesheet with its fonts in WOFF2 only."""
     return _OTHER_FORMATS.sub("", KATEX_CSS.read_text(encoding="utf-8"))
+
+
+# Material sets, then removes, data-md-color-switching on <body> as a page
+# starts (and on every palette switch) so that colours change without
+# transitions. A rule that selects every element under an attribute makes
+# each change restyle the whole page: two full restyles of the page's
+# thousands of formula elements at start-up, the largest part of a long
+# chapter's blocking time on a phone. Without it a switch fades for a moment.
+_SWITCHING_RULE = re.compile(r"\[data-md-color-switching\] \*(?:,\[data-md-color-switching\] :(?:after|before))*\{[^}]*\}")
+
+
+PALETTE_CSS = re.compile(r"assets/stylesheets/palette\.[0-9a-f]+\.min\.css")  # Material's, named by its digest
+
+
+def palette_css(text: str) -> str:
+    """Material's palette stylesheet without the rule that restyles every element during a switch."""
+    return _SWITCHING_RULE.sub("", text)

@@ -61,7 +61,7 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
     return env
 
 
-# Add the runtime, KaTeX and the demo sources to the site's files
+# Add the runtime, KaTeX and the demo sources to the site's files; lighten Material's palette stylesheet
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for name in (*assets.CORE_FILES, *assets.SERVED_PREPARED):
         if name not in ("pyodide-lock.json", "pyodide.mjs"):
@@ -78,6 +78,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     source = files.get_file_from_path("assets/javascripts/editor/index.js")
     if source:  # the editor's source, bundled above; its bare imports would not load
         files.remove(source)
+    for theme_file in [f for f in files if styles.PALETTE_CSS.fullmatch(f.src_uri)]:
+        files.remove(theme_file)
+        text = Path(theme_file.abs_src_path).read_text(encoding="utf-8")
+        files.append(File.generated(config, theme_file.src_uri, content=styles.palette_css(text)))
     files.append(File.generated(config, "assets/python/bundle.json", content=worker_bundle()))
     for path in data_files():
         _add(files, config, f"assets/{site_path(path)}", path)
