@@ -1,6 +1,8 @@
 """Exercises in the browser: a wrong answer shows the failing case, a right one
 is marked solved, hints come one at a time, and progress survives a reload."""
 
+import re
+
 from test_browser import SAMPLING
 
 RIGHT = "import numpy as np\ndef sample(probabilities, n, rng): return np.minimum(np.searchsorted(np.cumsum(probabilities), rng.random(n), side='right'), len(probabilities) - 1)\n"
@@ -161,3 +163,47 @@ def test_every_visit_draws_its_own_random_numbers(browser, server):
         drawn.append(output.inner_text())
         context.close()
     assert drawn[0] != drawn[1]
+
+
+def test_each_page_with_exercises_has_one_summary_line_right_before_its_first(built_site):
+    for path in built_site.rglob("index.html"):
+        text = path.read_text(encoding="utf-8")
+        exercises = len(re.findall(r'<div[^>]* class="exercise" ', text))
+        assert text.count('class="exercise-summary"') == (1 if exercises else 0), path
+        if exercises:
+            assert re.search(r'<p[^>]* class="exercise-summary"[^>]*></p>\s*<div[^>]* class="exercise" ', text), path
+
+
+# Notes what the page's own scripts add among a chapter's top-level blocks as it opens
+WATCH_BLOCKS = """document.addEventListener("DOMContentLoaded", () => {
+    window.__added = []
+    new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(n => n.nodeType === 1 && window.__added.push(n.outerHTML.slice(0, 80)))))
+        .observe(document.querySelector("article"), { childList: true })
+})"""
+
+
+def test_the_summary_line_counts_the_exercises_and_nothing_is_added_among_the_blocks(page, server):
+    # An element added among a chapter's blocks makes the browser restyle the
+    # whole chapter (thousands of formula elements): a pause on a phone as it opens
+    page.add_init_script(WATCH_BLOCKS)
+    page.goto(server + SAMPLING)
+    total = page.locator(".exercise").count()
+    summary = page.locator(".exercise-summary")
+    page.wait_for_function("() => document.querySelector('.exercise-summary').textContent")
+    summary.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('.exercise-summary').innerText")  # laid out once near
+    assert summary.inner_text() == f"Exercises on this page: 0 of {total} solved."
+    assert summary.get_attribute("aria-live") == "polite"
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(1000)
+    assert page.evaluate("window.__added") == []
+    assert page.watch.errors == []
+
+
+def test_without_javascript_the_empty_summary_line_takes_no_room(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + SAMPLING)
+    assert page.locator(".exercise-summary").count() == 1
+    assert page.locator(".exercise-summary").is_hidden()
+    context.close()

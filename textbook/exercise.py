@@ -58,7 +58,37 @@ def format(source: str, language: str, css_class: str, options: dict, md: Markdo
     if judge(exercise["starter"], exercise["checks"])["status"] == "passed":
         at = where(line, source, SpecError("", ("starter",)))
         raise DemoBlockError(f"{at}exercise '{exercise['id']}': the starter code already passes the checks")
-    return render(exercise)
+    return summary_slot(md) + render(exercise)
+
+
+# The line before a page's first exercise that counts the ones solved; the
+# page's script fills it (progress.js). It is written here rather than added
+# by the script: an element inserted among the chapter's blocks makes the
+# browser restyle the whole chapter (Material's rule `table:not([class]) + *`).
+SUMMARY = '<p class="exercise-summary" aria-live="polite"></p>'
+
+
+class _FirstExercise:
+    """Whether the page being converted has had its first exercise; Markdown
+    calls reset between pages (for an extension it registers)."""
+
+    def __init__(self):
+        self.done = False
+
+    def reset(self) -> None:
+        self.done = False
+
+
+def summary_slot(md: Markdown) -> str:
+    """The summary line if this is the page's first exercise, else nothing."""
+    first = getattr(md, "_first_exercise", None)
+    if first is None:
+        first = md._first_exercise = _FirstExercise()
+        md.registerExtension(first)
+    if first.done:
+        return ""
+    first.done = True
+    return SUMMARY
 
 
 def parse(source: str) -> dict:

@@ -22,7 +22,6 @@ function mountPage() {
   for (const unmount of unmounts) unmount()
   unmounts = [...document.querySelectorAll(".demo[data-demo]")].map(el => mountDemo(el, WORKER_URL))
   const exercises = [...document.querySelectorAll(".exercise[data-exercise]")]
-  if (exercises.length) addSummary(exercises[0])
   for (const el of exercises) whenNear(el, () => mountExercise(el, WORKER_URL))
   document.querySelectorAll(".runnable").forEach((el, index) => whenNear(el, () => mountRunnable(el, index, WORKER_URL)))
   showProgress(exercises.length)
@@ -71,13 +70,6 @@ function startWhenIdle() {
   const start = () => startRuntime(WORKER_URL)
   if (self.requestIdleCallback) requestIdleCallback(start, { timeout: 3000 })
   else setTimeout(start, 1000)
-}
-
-/** A line before the page's first exercise that counts the solved ones */
-function addSummary(first) {
-  const summary = Object.assign(document.createElement("p"), { className: "exercise-summary" })
-  summary.setAttribute("aria-live", "polite")
-  first.before(summary)
 }
 
 // A demo on screen at load has Python started already (by early.js, in the
