@@ -36,12 +36,20 @@
   if (returning) return boot()
 
   // Watch the page being parsed for its first demo; boot Python if it is near the
-  // screen (the same rule as index.js's onScreen)
+  // screen (the same rule as index.js's onScreen). Measuring it mid-parse makes
+  // the browser lay out all the page parsed so far at once, a long pause on a
+  // phone; a block before it that the build marked as far below any first screen
+  // (textbook/lazy_layout.py, with lazy-layout.css's rule for narrow screens)
+  // settles it without measuring.
+  const farMark = () => matchMedia("(max-width: 480px)").matches ? "[data-lazy-layout]" : '[data-lazy-layout="always"]'
   const parsed = new MutationObserver(() => {
     const demo = document.querySelector(".demo[data-demo]")
     if (!demo) return
     parsed.disconnect()
-    if (early.adopted || demo.getBoundingClientRect().top > innerHeight + 200) return
+    if (early.adopted) return
+    const mark = document.querySelector(farMark())  // the first, in the page's order
+    if (mark && mark.compareDocumentPosition(demo) & Node.DOCUMENT_POSITION_FOLLOWING) return
+    if (demo.getBoundingClientRect().top > innerHeight + 200) return
     boot()
   })
   parsed.observe(document, { childList: true, subtree: true })
