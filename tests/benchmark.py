@@ -231,6 +231,9 @@ def stop_times(playwright, base: str, tries: int = 5) -> list[float]:
     page.keyboard.type("\nwhile True:\npass\n")
     times = []
     for _ in range(tries):
+        # as a reader who lets the page settle: no other demo's run is queued ahead of the loop
+        page.wait_for_function("() => !document.querySelector('.demo[aria-busy]')")
+        page.wait_for_timeout(300)
         demo.locator(".demo__code-run").click()
         stop = demo.locator(".demo__stop")
         stop.wait_for(state="visible")
@@ -242,7 +245,6 @@ def stop_times(playwright, base: str, tries: int = 5) -> list[float]:
                                " || /restarted/.test(document.querySelector('.demo').innerText)", timeout=60_000)
         interrupted = page.evaluate("document.querySelector('.demo__output').innerText.includes('KeyboardInterrupt')")
         times.append(page.evaluate("performance.now()") - pressed if interrupted else float("inf"))
-        page.wait_for_function("() => !document.querySelector('.demo').hasAttribute('aria-busy')")
     browser.close()
     return times
 
