@@ -7,10 +7,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
+import material as material_package
 import pytest
 
 from conftest import free_port, mkdocs_build, scratch_project
+from textbook import styles
 
 GOOD_BLOCK = """```demo
 demo: dice
@@ -82,6 +85,25 @@ def test_material_s_palette_stylesheet_keeps_its_colours_but_not_the_rule_that_r
     css = palette.read_text()
     assert "[data-md-color-switching]" not in css
     assert "[data-md-color-scheme=slate]" in css and "--md-primary-fg-color" in css  # the palettes themselves
+
+
+def test_material_s_main_stylesheet_drops_only_the_content_tabs_rules_the_book_does_not_use(built_site):
+    """About 150 selectors of content tabs were tried on every element of a
+    chapter as it opened; the book has no content tabs."""
+    [main] = built_site.glob("assets/stylesheets/main.*.min.css")
+    css = main.read_text()
+    assert ".tabbed-set" not in css and ".tabbed-labels" not in css
+    # the rest is all there, @media blocks included
+    for rule in (".md-typeset .admonition", ".md-header__button", ".md-nav__link", "@media screen and (min-width:76.25em)", "@media print"):
+        assert rule in css, rule
+    [material] = (Path(material_package.__file__).parent / "templates" / "assets" / "stylesheets").glob("main.*.min.css")
+    assert len(css) > 0.8 * len(material.read_text())
+
+
+def test_a_book_with_content_tabs_keeps_their_rules_and_a_mixed_list_keeps_the_others():
+    css = "@media screen{.a,.tabbed-set>input:checked~.tabbed-labels{color:red}}.tabbed-block{display:none}.b:is(.c,.d){margin:0}"
+    assert styles.main_css(css, ["pymdownx.tabbed", "admonition"]) == css
+    assert styles.main_css(css, ["admonition"]) == "@media screen{.a{color:red}}.b:is(.c,.d){margin:0}"
 
 
 def test_a_good_block_builds(tmp_path):

@@ -1,5 +1,7 @@
 """KaTeX's stylesheet, made ready to inline into every page's head, and
-Material's palette stylesheet without its one rule that restyles a whole page.
+Material's two stylesheets lightened: the palette one without its one rule
+that restyles a whole page, the main one without the rules of content tabs
+when the book does not use them.
 
 Only Material's own stylesheets may block a page's first paint; the book's
 small stylesheets are inlined by the template (overrides/main.html), and so
@@ -12,6 +14,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+
+import tinycss2
 
 ROOT = Path(__file__).resolve().parent.parent
 KATEX_CSS = ROOT / "node_modules" / "katex" / "dist" / "katex.min.css"
@@ -40,3 +44,44 @@ PALETTE_CSS = re.compile(r"assets/stylesheets/palette\.[0-9a-f]+\.min\.css")  # 
 def palette_css(text: str) -> str:
     """Material's palette stylesheet without the rule that restyles every element during a switch."""
     return _SWITCHING_RULE.sub("", text)
+
+
+MAIN_CSS = re.compile(r"assets/stylesheets/main\.[0-9a-f]+\.min\.css")  # Material's, named by its digest
+TABS_EXTENSION = "pymdownx.tabbed"
+
+# Content tabs (pymdownx.tabbed) take about 150 of Material's selectors, each
+# ending in a bare `:nth-child(n)`: the browser tries every one of them on
+# every element it styles, thousands of formula elements per chapter, which
+# made them the larger part of matching selectors while a chapter opens.
+_is_tabs_selector = re.compile(r"\btabbed-").search
+
+
+def main_css(text: str, extensions: list[str]) -> str:
+    """Material's main stylesheet, without the content tabs' rules unless the book uses them."""
+    if TABS_EXTENSION in extensions:
+        return text
+    rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+    return "".join(_without(rule, _is_tabs_selector) for rule in rules)
+
+
+def _without(rule, dropped) -> str:
+    """A rule serialised without the selectors `dropped` matches (nothing if none is left);
+    the rules of a @media, @supports or similar block are taken one by one."""
+    if rule.type == "qualified-rule":
+        kept = [selector for selector in _selectors(tinycss2.serialize(rule.prelude)) if not dropped(selector)]
+        return ",".join(kept) + "{" + tinycss2.serialize(rule.content) + "}" if kept else ""
+    if rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword in ("media", "supports", "layer", "container"):
+        inner = "".join(_without(r, dropped) for r in tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
+        return f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}" if inner else ""
+    return tinycss2.serialize([rule])
+
+
+def _selectors(prelude: str) -> list[str]:
+    """A selector list split at its top-level commas (not those inside :is(), :not() and the like)."""
+    selectors, depth, start = [], 0, 0
+    for at, char in enumerate(prelude):
+        depth += (char in "([") - (char in ")]")
+        if char == "," and depth == 0:
+            selectors.append(prelude[start:at].strip())
+            start = at + 1
+    return [*selectors, prelude[start:].strip()]

@@ -61,7 +61,7 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
     return env
 
 
-# Add the runtime, KaTeX and the demo sources to the site's files; lighten Material's palette stylesheet
+# Add the runtime, KaTeX and the demo sources to the site's files; lighten Material's stylesheets
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for name in (*assets.CORE_FILES, *assets.SERVED_PREPARED):
         if name not in ("pyodide-lock.json", "pyodide.mjs"):
@@ -82,6 +82,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.remove(theme_file)
         text = Path(theme_file.abs_src_path).read_text(encoding="utf-8")
         files.append(File.generated(config, theme_file.src_uri, content=styles.palette_css(text)))
+    for theme_file in [f for f in files if styles.MAIN_CSS.fullmatch(f.src_uri)]:
+        files.remove(theme_file)
+        text = Path(theme_file.abs_src_path).read_text(encoding="utf-8")
+        extensions = [name for name in config.markdown_extensions if isinstance(name, str)]
+        files.append(File.generated(config, theme_file.src_uri, content=styles.main_css(text, extensions)))
     files.append(File.generated(config, "assets/python/bundle.json", content=worker_bundle()))
     for path in data_files():
         _add(files, config, f"assets/{site_path(path)}", path)
