@@ -6,12 +6,16 @@ as it loads or as its first demo goes live."""
 from __future__ import annotations
 
 import gzip
+import os
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from test_browser import SAMPLING, live
+
+from textbook import fence
 
 PHONE_LAYOUT = "/part1/generative-vs-discriminative/"  # its demo has a phone layout (NARROW_FIGSIZE)
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
@@ -157,3 +161,24 @@ def test_nothing_shifts_as_the_first_demo_goes_live(browser, server, device, pat
     assert demo.locator("canvas").bounding_box() == static  # the live figure takes the static one's box
     assert page.evaluate("window.shift") <= MOST_SHIFT
     context.close()
+
+
+def test_the_figure_store_forgets_what_no_build_has_used_for_a_day(tmp_path, monkeypatch):
+    # Every edit of a demo leaves its old figures in the store (.cache/figures)
+    monkeypatch.setattr(fence, "FIGURES", tmp_path / "store")
+    site = tmp_path / "site"
+    site.mkdir()
+    day_and_a_bit_ago = time.time() - 25 * 3600
+    used = fence.write_figure("dice", "<svg>this build's</svg>")
+    (site / "index.html").write_text(f'<img src="{used}">')
+    stored = lambda address: fence.FIGURES / address.rsplit("/", 1)[1]  # noqa: E731
+    os.utime(stored(used), (day_and_a_bit_ago, day_and_a_bit_ago))  # stored long ago, used now
+    stale = fence.write_figure("dice", "<svg>an edited demo's old figure</svg>")
+    os.utime(stored(stale), (day_and_a_bit_ago, day_and_a_bit_ago))
+    # another build, running alongside, finds its figure stored long ago: it is kept for that build
+    other = fence.write_figure("dice", "<svg>another build's</svg>")
+    os.utime(stored(other), (day_and_a_bit_ago, day_and_a_bit_ago))
+    assert fence.write_figure("dice", "<svg>another build's</svg>") == other
+    assert fence.copy_figures(site) == 1
+    assert (site / used).read_text() == "<svg>this build's</svg>"
+    assert sorted(p.name for p in fence.FIGURES.iterdir()) == sorted([stored(used).name, stored(other).name])

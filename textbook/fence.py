@@ -9,7 +9,8 @@ downloads only its own; the widget script then makes the block live.
 
 The files are named after their content (``assets/figures/<demo>-<digest>.svg``),
 so browsers and the offline copy may keep them for good. The fence writes them
-to ``FIGURES``; ``copy_figures`` puts those a built site's pages use into it.
+to ``FIGURES``; ``copy_figures`` puts those a built site's pages use into it,
+and lets the store forget figures no build has used for a day.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import math
 import posixpath
 import re
 import shutil
+import time
 import traceback
 from pathlib import Path
 from typing import NamedTuple
@@ -114,20 +116,38 @@ def write_figure(demo: str, svg: str) -> str:
     name = f"{demo}-{hashlib.sha256(svg.encode()).hexdigest()[:12]}.svg"
     FIGURES.mkdir(parents=True, exist_ok=True)
     path = FIGURES / name
-    if not path.exists():
+    if path.exists():
+        path.touch()  # in use: see prune_figures
+    else:
         path.write_text(svg, encoding="utf-8")
     return f"{FIGURES_URI}/{name}"
 
 
 def copy_figures(site_dir: Path) -> int:
-    """Copy into a built site the figures its pages refer to; return how many."""
+    """Copy into a built site the figures its pages refer to, and prune the
+    store of old ones; return how many were copied."""
     pattern = re.compile(rf"{FIGURES_URI}/([\w.-]+\.svg)")
     names = {name for page in Path(site_dir).rglob("*.html") for name in pattern.findall(page.read_text(encoding="utf-8"))}
     target = Path(site_dir) / FIGURES_URI
     target.mkdir(parents=True, exist_ok=True)
     for name in names:
         shutil.copyfile(FIGURES / name, target / name)
+    prune_figures(keep=names)
     return len(names)
+
+
+FIGURES_KEPT_FOR = 24 * 3600  # seconds; far longer than any build
+
+
+def prune_figures(keep: set[str]) -> None:
+    """Delete the stored figures no build has written or used for a day: every
+    edit of a demo leaves its old figures behind. A build running alongside
+    (the tests build the book more than once) touches each figure it uses as
+    it renders, so none of its figures is ever that old."""
+    old = time.time() - FIGURES_KEPT_FOR
+    for path in FIGURES.glob("*.svg"):
+        if path.name not in keep and path.stat().st_mtime < old:
+            path.unlink(missing_ok=True)
 
 
 def render(spec: DemoSpec, block: str, figures: dict, text: str, md: Markdown, first: bool = False) -> str:
