@@ -111,21 +111,6 @@ def test_a_page_whose_demos_are_far_down_loads_no_python_until_one_comes_near(pa
     assert page.watch.errors == []
 
 
-def test_a_page_with_nothing_to_run_loads_no_widget_code_and_the_next_chapter_still_goes_live(page, server):
-    # The glossary opens faster on a phone without the widgets' modules; a
-    # chapter reached from it by a link (no reload) loads them and mounts its demos
-    page.goto(server + "/glossary/")
-    page.wait_for_load_state("networkidle")
-    assert fetched(page, "widget.js") == fetched(page, "editing.js") == fetched(page, "controls.js") == 0
-    page.evaluate("window.__sameDocument = true")
-    page.locator(f".md-nav--primary a[href$='{SAMPLING[1:]}']").first.click()
-    page.wait_for_url(f"**{SAMPLING}")
-    live(page)
-    assert fetched(page, "widget.js") == 1
-    assert page.evaluate("window.__sameDocument") is True  # Material's instant navigation: no reload
-    assert page.watch.errors == []
-
-
 def test_a_reader_who_has_run_a_demo_gets_python_started_on_later_pages_before_reaching_a_demo(context, server):
     first = context.new_page()
     first.goto(server + SAMPLING)

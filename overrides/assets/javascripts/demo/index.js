@@ -6,36 +6,25 @@
  * there and unmounted when the page is left. The worker lives on.
  */
 
+import { mountExercise } from "./exercise.js"
 import { showProgress } from "./progress.js"
+import { mountRunnable } from "./runnable.js"
 import { onProgress, startRuntime } from "./runtime.js"
 import { read, write } from "./storage.js"
+import { mountDemo } from "./widget.js"
 
 const WORKER_URL = new URL("./worker.js", import.meta.url).href
 
 let unmounts = []
-let shown = 0  // counts the pages shown: one left while the widgets load is not mounted
 
-/**
- * The widgets' modules, loaded by the first page that has something to run:
- * the glossary or the notation page downloads none of them as it opens.
- */
-const widgets = () => Promise.all([import("./widget.js"), import("./exercise.js"), import("./runnable.js")])
-
-/** Mount the demos, exercises and listings of the page now shown */
-async function mountPage() {
-  const page = ++shown
+/** Mount the demos of the page now shown */
+function mountPage() {
   for (const unmount of unmounts) unmount()
-  unmounts = []
-  const demos = [...document.querySelectorAll(".demo[data-demo]")]
+  unmounts = [...document.querySelectorAll(".demo[data-demo]")].map(el => mountDemo(el, WORKER_URL))
   const exercises = [...document.querySelectorAll(".exercise[data-exercise]")]
-  const listings = [...document.querySelectorAll(".runnable")]
-  showProgress(exercises.length)
-  if (!demos.length && !exercises.length && !listings.length) return
-  const [{ mountDemo }, { mountExercise }, { mountRunnable }] = await widgets()
-  if (page !== shown) return
-  unmounts = demos.map(el => mountDemo(el, WORKER_URL))
   for (const el of exercises) whenNear(el, () => mountExercise(el, WORKER_URL))
-  listings.forEach((el, index) => whenNear(el, () => mountRunnable(el, index, WORKER_URL)))
+  document.querySelectorAll(".runnable").forEach((el, index) => whenNear(el, () => mountRunnable(el, index, WORKER_URL)))
+  showProgress(exercises.length)
 }
 
 /**
