@@ -61,6 +61,14 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
     return env
 
 
+def _lighten(files: Files, config: MkDocsConfig, name, lighten) -> None:
+    """Replace Material's stylesheets whose path matches name with lighten(their text)."""
+    for theme_file in [f for f in files if name.fullmatch(f.src_uri)]:
+        files.remove(theme_file)
+        text = Path(theme_file.abs_src_path).read_text(encoding="utf-8")
+        files.append(File.generated(config, theme_file.src_uri, content=lighten(text)))
+
+
 # Add the runtime, KaTeX and the demo sources to the site's files; lighten Material's stylesheets
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for name in (*assets.CORE_FILES, *assets.SERVED_PREPARED):
@@ -78,15 +86,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     source = files.get_file_from_path("assets/javascripts/editor/index.js")
     if source:  # the editor's source, bundled above; its bare imports would not load
         files.remove(source)
-    for theme_file in [f for f in files if styles.PALETTE_CSS.fullmatch(f.src_uri)]:
-        files.remove(theme_file)
-        text = Path(theme_file.abs_src_path).read_text(encoding="utf-8")
-        files.append(File.generated(config, theme_file.src_uri, content=styles.palette_css(text)))
-    for theme_file in [f for f in files if styles.MAIN_CSS.fullmatch(f.src_uri)]:
-        files.remove(theme_file)
-        text = Path(theme_file.abs_src_path).read_text(encoding="utf-8")
-        extensions = [name for name in config.markdown_extensions if isinstance(name, str)]
-        files.append(File.generated(config, theme_file.src_uri, content=styles.main_css(text, extensions)))
+    extensions = [name for name in config.markdown_extensions if isinstance(name, str)]
+    _lighten(files, config, styles.PALETTE_CSS, styles.palette_css)
+    _lighten(files, config, styles.MAIN_CSS, lambda text: styles.main_css(text, extensions))
     files.append(File.generated(config, "assets/python/bundle.json", content=worker_bundle()))
     for path in data_files():
         _add(files, config, f"assets/{site_path(path)}", path)
