@@ -6,11 +6,11 @@ and laying them all out at once holds a phone's main thread for hundreds of
 milliseconds as the page opens. This Markdown extension marks each block of
 prose, list, table, display math, call-out, exercise or glossary entry that
 surely lies below the first screen with the attribute ``data-lazy-layout``
-(a table, which Material styles only without attributes, gets a marked frame
-of its own); the book's stylesheet (lazy-layout.css) gives those
-``content-visibility: auto``, so the
-browser skips their style, layout and paint until the reader scrolls near
-them. They stay in the accessibility tree and in find-in-page.
+(a table gets a marked frame of its own, around the scrolling frame
+textbook/tables.py puts it in); the book's stylesheet (lazy-layout.css)
+gives those ``content-visibility: auto``, so the browser skips their style,
+layout and paint until the reader scrolls near them. They stay in the
+accessibility tree and in find-in-page.
 
 "Surely below" is judged without a browser, from a lower bound of each
 block's height, so that no block on a first screen is ever marked: there it
@@ -138,9 +138,10 @@ def mark_far_blocks(html: str) -> str:
         if far and may_be_lazy(block):
             at, start = offset(block["at"]), block["start"]
             if block["tag"] == "table":
-                # Into a frame of its own: Material puts the table in a frame
-                # that scrolls, and a scrolling frame whose table is not laid
-                # out yet would not know that it scrolls (nor tell a keyboard)
+                # Into a frame of its own: the table sits in a frame that
+                # scrolls (textbook/tables.py), and a scrolling frame whose
+                # table is not laid out yet would not know that it scrolls
+                # (nor tell a keyboard)
                 end = offset(block["end"]) + len("</table>")
                 edits.append((end, "", "</div>"))
                 edits.append((at, "", f'<div class="lazy-table" {ATTRIBUTE}="{far[0].name}">'))

@@ -1,7 +1,8 @@
 """KaTeX's stylesheet, made ready to inline into every page's head, and
 Material's two stylesheets lightened: the palette one without its one rule
 that restyles a whole page, the main one without the rules of content tabs
-when the book does not use them.
+when the book does not use them (and with its table styles also for the
+tables the build frames).
 
 Only Material's own stylesheets may block a page's first paint; the book's
 small stylesheets are inlined by the template (overrides/main.html), and so
@@ -16,6 +17,8 @@ import re
 from pathlib import Path
 
 import tinycss2
+
+from textbook import tables
 
 ROOT = Path(__file__).resolve().parent.parent
 KATEX_CSS = ROOT / "node_modules" / "katex" / "dist" / "katex.min.css"
@@ -56,8 +59,16 @@ TABS_EXTENSION = "pymdownx.tabbed"
 _is_tabs_selector = re.compile(r"\btabbed-").search
 
 
+# Material styles the tables it frames as a page opens, those without a class;
+# the build frames them itself (textbook/tables.py) and marks them with one
+_MATERIAL_TABLE = "table:not([class])"
+_ANY_TABLE = f"table:is(:not([class]),.{tables.CLASS})"  # of the same specificity
+
+
 def main_css(text: str, extensions: list[str]) -> str:
-    """Material's main stylesheet, without the content tabs' rules unless the book uses them."""
+    """Material's main stylesheet, its table rules also for the tables the build
+    framed, and without the content tabs' rules unless the book uses them."""
+    text = text.replace(_MATERIAL_TABLE, _ANY_TABLE)
     if TABS_EXTENSION in extensions:
         return text
     rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
