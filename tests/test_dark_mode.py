@@ -39,12 +39,12 @@ def white_share(png: bytes) -> float:
 
 
 def switch_palette_to_dark(page) -> None:
-    """Press Material's palette toggle, as a reader does, until the page is dark
+    """Press the palette toggle, as a reader does, until the page is dark
     (from automatic it goes to light, then to dark)."""
     for _ in range(3):
         if page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate":
             return
-        page.locator("form[data-md-component=palette] label:not([hidden])").click()
+        page.locator(".md-header__option label:not([hidden])").click()
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
 
 
