@@ -47,7 +47,10 @@
     const color = { media, scheme, primary, accent }
     for (const [key, value] of Object.entries(color)) document.body.setAttribute(`data-md-color-${key}`, value)
     // Each palette's label (the button to the next one) shows while it is on
-    inputs.forEach((each, i) => { if (each.nextElementSibling) each.nextElementSibling.hidden = i !== index })
+    inputs.forEach((each, i) => {
+      const label = each.nextElementSibling
+      if (label?.tagName === "LABEL") label.hidden = i !== index
+    })
     colorScheme.content = scheme === "slate" ? "dark" : "light"
     __md_set("__palette", { index, color })
     matchBar()
