@@ -84,3 +84,17 @@ def test_the_toggle_steps_through_light_dark_and_automatic_and_is_remembered(bro
     page.emulate_media(color_scheme="dark")  # and automatic follows the system
     page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
     context.close()
+
+
+def test_the_toggle_shows_only_once_the_header_after_it_is_parsed(built_site):
+    """Shown as soon as it was parsed, the toggle was on screen at the header's
+    right edge when the browser painted mid-header, then moved left as the search
+    button arrived after it (a layout shift Lighthouse caught on a phone)."""
+    for page in ("index.html", "part1/gans/index.html", "notation/index.html"):
+        html = (built_site / page).read_text()
+        toggle = html.index("data-book-palette>")
+        search = html.index('for="__search"')
+        header_end = html.index("</header>")
+        script = html.index('querySelectorAll("[data-book-palette] input")')
+        assert toggle < search < header_end < script, page
+        assert "__md_get(\"__palette\");if(palette" not in html  # Material's own palette script is gone

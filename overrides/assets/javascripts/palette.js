@@ -5,9 +5,10 @@
  * parsed and styled, and each of its steps then (a colour-scheme tag added,
  * then filled in, the header's colour read back) makes the browser restyle
  * the whole page: thousands of formula elements, twice, as a phone opens a
- * chapter. Inlined right after the toggle (overrides/partials/), this runs
+ * chapter. Inlined right after the header (overrides/main.html), this runs
  * while the header is all there is of the page, so it costs nothing, and a
- * reader whose system is dark never sees a page light first.
+ * reader whose system is dark does not see a page light first. Not earlier:
+ * the toggle it shows would move when the search button after it arrived.
  *
  * It does what Material's does: the choice is kept where Material keeps it
  * (its `__palette` entry, so a choice made before carries over), the
