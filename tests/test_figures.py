@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import CHROMIUM, CHROMIUM_FLAGS
 from test_browser import SAMPLING, live
 
 from textbook import fence
@@ -145,6 +146,22 @@ def test_no_page_shifts_as_it_loads(browser, server, built_site, device):
         shifts[path] = page.evaluate("window.shift")
     assert {path: shift for path, shift in shifts.items() if shift > MOST_SHIFT} == {}
     context.close()
+
+
+def test_a_scrollbar_arriving_does_not_move_the_page_sideways(browser, server):
+    """A chapter's first screen is painted before the rest is parsed, and the
+    scrollbar comes with the rest: it must not narrow the page and move the
+    centred header and text (Lighthouse saw the header move 7 px on a desktop)."""
+    # Playwright hides scrollbars; a reader's desktop browser shows them
+    with_scrollbars = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, ignore_default_args=["--hide-scrollbars"])
+    page = with_scrollbars.new_page(**DESKTOP)
+    page.goto(server + SAMPLING, wait_until="load")
+    header_at = "() => document.querySelector('.md-header__inner').getBoundingClientRect().x"
+    scrolling = page.evaluate(header_at)
+    page.evaluate("document.querySelector('.md-container').style.display = 'none'")  # now too short to scroll
+    assert page.evaluate("document.documentElement.scrollHeight <= innerHeight")
+    assert page.evaluate(header_at) == scrolling
+    with_scrollbars.close()
 
 
 @pytest.mark.parametrize("device, path", [("desktop", SAMPLING), ("phone", PHONE_LAYOUT)])
