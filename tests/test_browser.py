@@ -233,7 +233,8 @@ def test_instant_navigation_keeps_the_runtime_and_remounts_demos(page, server):
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_on_a_phone_a_demo_figure_spans_the_screen_and_its_caption_keeps_a_margin(browser, server, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
+    phone = {"is_mobile": True, "has_touch": True} if width < 700 else {}  # a phone's scrollbars take no room
+    context = browser.new_context(viewport={"width": width, "height": 900}, **phone)
     page = context.new_page()
     page.goto(server + SAMPLING)
     block, plot, caption = (page.locator(selector).first.bounding_box() for selector in (".demo", ".demo__plot", ".demo figcaption"))
@@ -246,7 +247,7 @@ def test_on_a_phone_a_demo_figure_spans_the_screen_and_its_caption_keeps_a_margi
 
 
 def test_on_a_phone_a_demo_with_a_phone_layout_shows_it_static_and_live_and_turned_sideways_the_wide_one(browser, server):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(server + "/part1/generative-vs-discriminative/")
     demo = page.locator(".demo").first
