@@ -9,7 +9,7 @@ import time
 
 import pytest
 from conftest import PageWatch, free_port, serve
-from test_browser import INFLATED_COPIES, SAMPLING, live
+from test_browser import SAMPLING, live
 from test_editing import append_code, open_editor, run_when_python_is_free
 from test_exercise_page import RIGHT, check, first_exercise
 
@@ -123,46 +123,6 @@ def test_after_one_visit_the_whole_book_reads_and_runs_offline(reader, built_sit
     page.click("a.md-footer__link--next")
     arrive(page, "/part1/probability-paths/", "Deep dive")
     assert page.locator(".arithmatex .katex").count() > 5
-    assert page.watch.errors == []
-
-
-def test_a_later_visit_takes_python_from_the_offline_copy_and_the_inflated_files_kept(reader, built_site):
-    # On a later visit served by the offline copy, Python's two big files are
-    # neither downloaded nor inflated again: the worker reads back the
-    # inflated copies it kept the first time
-    page = reader
-    httpd = serve(built_site, free_port())
-    page.goto(f"http://127.0.0.1:{httpd.server_address[1]}{SAMPLING}")
-    live(page)
-    page.wait_for_function(
-        "sel => document.querySelector(sel)?.innerText.includes('Available offline, demos included')", arg=CONTROL
-    )
-    settled(page, f"({INFLATED_COPIES})().then(names => names.length === 2)")
-    page.watch.requests.clear()
-
-    page.reload()
-    live(page)
-    timings = page.evaluate("window.__demoTimings")
-    assert "snapshot.bin.gz read back" in timings and "site-packages.pack.gz read back" in timings
-    assert [url for url in page.watch.requests if url.endswith((".bin.gz", ".pack.gz"))] == []
-
-    # "Remove Python" removes the inflated copies with the runtime
-    page.locator(CONTROL).get_by_role("button", name="Remove Python").click()
-    settled(page, f"({INFLATED_COPIES})().then(names => names.length === 0)")
-    assert page.watch.errors == []
-    httpd.shutdown()
-
-
-def test_the_offline_copy_clears_the_inflated_files_earlier_versions_kept_in_cache_storage(reader, server):
-    # Earlier versions of the book kept 70 MB of inflated files in a Cache
-    # Storage cache the worker no longer reads: they must not stay for good
-    page = reader
-    page.goto(server + "/assets/offline.json")  # the book's origin, before its service worker
-    page.evaluate("async () => (await caches.open('python-inflated')).put('/leftover', new Response('x'))")
-    page.watch.errors.clear()  # a JSON file opened as a page has no favicon
-    page.goto(server + SAMPLING)
-    settled(page, "navigator.serviceWorker.getRegistration().then(registration => !!registration?.active)")
-    settled(page, "caches.has('python-inflated').then(kept => !kept)")
     assert page.watch.errors == []
 
 

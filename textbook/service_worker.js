@@ -64,10 +64,8 @@ self.addEventListener("message", event => {
   if (event.data?.type === "SKIP_WAITING") self.skipWaiting()
 })
 
-/* Runtime caches of earlier versions go when this one takes over, with the
-   Cache Storage copies of inflated files that earlier versions kept (the
-   worker now keeps them in the origin's private file system, demo/inflate.js) */
-const outdated = name => (name.startsWith("python-runtime-") && name !== RUNTIME_CACHE) || name === "python-inflated"
+/* Runtime caches of earlier versions go when this one takes over */
 self.addEventListener("activate", event => {
-  event.waitUntil(caches.keys().then(names => Promise.all(names.filter(outdated).map(name => caches.delete(name)))))
+  event.waitUntil(caches.keys().then(names => Promise.all(
+    names.filter(name => name.startsWith("python-runtime-") && name !== RUNTIME_CACHE).map(name => caches.delete(name)))))
 })

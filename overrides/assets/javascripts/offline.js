@@ -77,17 +77,10 @@ async function storeRuntime() {
 
 let removed = false  // the reader removed Python: store it again only when asked
 
-/** Remove the worker's inflated copies of the runtime's files (demo/inflate.js) */
-async function removeInflatedCopies() {
-  try {
-    await (await navigator.storage.getDirectory()).removeEntry("python-inflated", { recursive: true })
-  } catch {}  // none kept, or a worker is reading one now: the next "Remove" takes it
-}
-
 async function removeRuntime() {
   removed = true
   await caches.delete(manifest.runtime.cache)
-  await removeInflatedCopies()
+  await caches.delete("python-inflated")  // the worker's inflated copies of it (demo/inflate.js)
   render()
 }
 

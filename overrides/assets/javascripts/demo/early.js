@@ -26,8 +26,7 @@
     const channel = new MessageChannel()  // the worker's private line to the page (see runtime.js's boot)
     early.port = channel.port1
     early.port.onmessage = event => inbox.push(event)
-    const offlineCopy = Boolean(navigator.serviceWorker?.controller)  // the worker's helper then reads Python's files from it
-    worker.postMessage({ type: "boot", interrupt: early.interrupt, port: channel.port2, offlineCopy }, [channel.port2])
+    worker.postMessage({ type: "boot", interrupt: early.interrupt, port: channel.port2 }, [channel.port2])
   }
 
   // A reader who has run demos before gets Python at once, as index.js would

@@ -130,8 +130,7 @@ function newWorker() {
 function boot() {
   const channel = new MessageChannel()
   const memory = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null
-  const offlineCopy = Boolean(navigator.serviceWorker?.controller)  // the helper then reads Python's files from it
-  worker.postMessage({ type: "boot", interrupt: memory, port: channel.port2, offlineCopy }, [channel.port2])
+  worker.postMessage({ type: "boot", interrupt: memory, port: channel.port2 }, [channel.port2])
   listen(channel.port1, memory)
 }
 

@@ -40,7 +40,6 @@ let dropped = 0
 let interrupt = null  // shared with the page when it is cross-origin isolated: Stop writes 2
 let post = null  // posts on the page's private channel, bound before any reader code runs
 let pageScheme = "light"  // the page's palette, as the latest run or redraw gave it
-let offlineCopy = false  // whether the book's offline copy serves the page (and so this worker)
 
 /** Tell the page something, on the channel only this code holds */
 const send = (message, transfer = []) => post(message, transfer)
@@ -154,7 +153,7 @@ function inflatedFiles(names) {
   helper.onerror = event => {
     for (const { reject } of waiting.values()) reject(new Error(`the inflating helper failed: ${event.message}`))
   }
-  helper.postMessage({ urls, offlineCopy })
+  helper.postMessage({ urls })
   return files
 }
 
@@ -294,7 +293,6 @@ self.onmessage = async ({ data }) => {
   try {
     if (data.type === "boot") {
       interrupt = data.interrupt
-      offlineCopy = Boolean(data.offlineCopy)
       post ??= MessagePort.prototype.postMessage.bind(data.port)
       booted ??= boot()
       await booted
