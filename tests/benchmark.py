@@ -36,6 +36,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest import CHROMIUM, CHROMIUM_FLAGS, ROOT, _QuietHandler, free_port, mkdocs_build, serve  # noqa: E402
 
@@ -144,14 +146,16 @@ def offline_copy_done(page) -> bool:
         page.wait_for_function("() => document.querySelector('.md-footer-meta .offline')?.innerText.includes('demos included')", timeout=60_000)
         page.wait_for_timeout(2000)  # the worker's helper keeps its inflated copies just after
         return True
-    except Exception:
+    except PlaywrightTimeout:
         return False
 
 
 def first_result(playwright, base: str, updates: int) -> dict:
     """One cold visit: open the page, wait for the first figure, move the slider,
-    go on to the next chapter. Then a second visit with the same profile, its
-    caches warm, to the first figure and on to the next chapter."""
+    go on to the next chapter, and stay until the offline copy holds Python.
+    Then a second visit with the same profile, its caches warm, to the first
+    figure and on to the next chapter; and a third visit, to the first figure
+    (the second is the first one the offline copy serves)."""
     with tempfile.TemporaryDirectory() as profile:
         context, page = visit(playwright, profile)
         fetched = []
