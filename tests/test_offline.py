@@ -8,7 +8,7 @@ import shutil
 import time
 
 import pytest
-from conftest import PageWatch, free_port, serve
+from conftest import CHROMIUM, CHROMIUM_FLAGS, PageWatch, free_port, serve
 from test_browser import SAMPLING, live
 from test_editing import append_code, open_editor, run_when_python_is_free
 from test_exercise_page import RIGHT, check, first_exercise
@@ -124,6 +124,50 @@ def test_after_one_visit_the_whole_book_reads_and_runs_offline(reader, built_sit
     arrive(page, "/part1/probability-paths/", "Deep dive")
     assert page.locator(".arithmatex .katex").count() > 5
     assert page.watch.errors == []
+
+
+def traced(page, categories: str, action) -> set[str]:
+    """The names of the trace events the browser records while action runs."""
+    cdp = page.context.new_cdp_session(page)
+    names, done = set(), []
+    cdp.on("Tracing.dataCollected", lambda data: names.update(event.get("name") for event in data["value"]))
+    cdp.on("Tracing.tracingComplete", lambda _: done.append(True))
+    cdp.send("Tracing.start", {"categories": categories, "transferMode": "ReportEvents"})
+    action()
+    cdp.send("Tracing.end")
+    while not done:
+        page.wait_for_timeout(100)
+    return names
+
+
+def test_a_second_visit_reuses_python_compiled_on_the_first(browser, built_site, tmp_path):
+    # Each visit is a browser of its own on one profile, as a reader's days are:
+    # a browser still open would keep the compiled module in memory
+    httpd = serve(built_site, free_port())
+    address = f"http://127.0.0.1:{httpd.server_address[1]}{SAMPLING}"
+    profile = str(tmp_path / "profile")
+
+    def visit():
+        context = browser.browser_type.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=CHROMIUM_FLAGS, viewport={"width": 1280, "height": 900}
+        )
+        return context, context.new_page()
+
+    context, page = visit()
+    page.goto(address)
+    live(page)
+    page.wait_for_function(
+        "sel => document.querySelector(sel)?.innerText.includes('Available offline, demos included')", arg=CONTROL
+    )
+    page.wait_for_timeout(5000)  # the browser keeps compiled code a few seconds after Python first runs
+    context.close()
+
+    context, page = visit()
+    events = traced(page, "v8.wasm", lambda: (page.goto(address), live(page)))
+    assert page.evaluate("navigator.serviceWorker.controller") is not None  # the offline copy served this visit
+    context.close()
+    httpd.shutdown()
+    assert "wasm.Deserialize" in events  # compiled Python read back, not compiled again
 
 
 def test_a_new_deployment_waits_for_the_reader_and_then_replaces_the_whole_page(reader, built_site, tmp_path):

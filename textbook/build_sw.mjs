@@ -35,6 +35,9 @@ const filesUnder = dir => readdirSync(join(site, dir), { recursive: true, withFi
   .map(entry => relative(site, join(entry.parentPath, entry.name)))
   .sort()
 
+/** A file's SHA-256, in hex */
+const sha256 = path => createHash("sha256").update(readFileSync(path)).digest("hex")
+
 /** The runtime's files with their sizes, and a digest of their content */
 function runtime() {
   const digest = createHash("sha256")
@@ -64,6 +67,7 @@ await esbuild.build({
   logLevel: "error",
   define: {
     RUNTIME_CACHE: JSON.stringify(python.cache),
+    WASM_SHA256: JSON.stringify(sha256(join(site, "assets", "pyodide", "pyodide.asm.wasm"))),
     WORKER_POLICY: JSON.stringify(workerPolicy),
     "process.env.NODE_ENV": '"production"',
   },

@@ -9,6 +9,9 @@
  *   two versions' HTML and scripts.
  * - Python's runtime (~34 MB, assets/pyodide/ and assets/python/) is stored
  *   the first time it is fetched, in a cache named after its own revision.
+ *   Its WebAssembly goes out as the browser's own copy while that is the same
+ *   version (wasmRoute): that copy is where the browser keeps its compiled
+ *   code, so a reader's second visit does not compile Python again.
  * - Every page and script of the site's own gets the two isolation headers,
  *   so Stop interrupts Python without restarting it on any host; a worker's
  *   script also gets the book's Content-Security-Policy (WORKER_POLICY, see
@@ -22,8 +25,9 @@ import { addPlugins, cleanupOutdatedCaches, precacheAndRoute } from "workbox-pre
 import { registerRoute } from "workbox-routing"
 import { CacheFirst, NetworkOnly } from "workbox-strategies"
 
-/* global RUNTIME_CACHE, WORKER_POLICY */
+/* global RUNTIME_CACHE, WASM_SHA256, WORKER_POLICY */
 const RUNTIME = /\/assets\/(pyodide|python)\//
+const WASM = /\/assets\/pyodide\/pyodide\.asm\.wasm$/
 const ISOLATION = {
   "Cross-Origin-Opener-Policy": "same-origin",
   "Cross-Origin-Embedder-Policy": "require-corp",
@@ -46,7 +50,45 @@ precacheAndRoute(self.__WB_MANIFEST, {
 })
 cleanupOutdatedCaches()
 
+/**
+ * Python's WebAssembly, from the browser's HTTP cache when that copy is this
+ * version, else from the offline copy (stored from the HTTP cache if it can).
+ *
+ * The browser keeps its compiled code for a WebAssembly file beside the copy
+ * it compiled from, valid only while that copy is not revalidated. The first
+ * visit, before this worker, compiles from the HTTP cache; serving the offline
+ * copy instead would compile Python again on the second visit (a third of a
+ * second more to the first figure on two cores, tests/benchmark.py), and
+ * fetching it anew to store it would revalidate the HTTP copy, which throws
+ * the compiled code away. The HTTP copy is stored only if its digest is this
+ * version's (WASM_SHA256, filled in by build_sw.mjs).
+ */
+async function wasmRoute({ request }) {
+  const cache = await caches.open(RUNTIME_CACHE)
+  const [browsers, stored] = await Promise.all([
+    fetch(request, { cache: "only-if-cached", mode: "same-origin" }).then(response => response.ok ? response : null, () => null),
+    cache.match(request),
+  ])
+  if (stored) return browsers && sameVersion(browsers, stored) ? browsers : stored
+  const copy = browsers && await sha256(browsers.clone()) === WASM_SHA256 ? browsers : await fetch(request)
+  if (copy.ok) await cache.put(request, copy.clone())
+  return copy
+}
+
+/** Whether two responses carry the same version of a file (ETag, or Last-Modified, and length) */
+function sameVersion(a, b) {
+  const version = response => response.headers.get("ETag") ?? response.headers.get("Last-Modified")
+  return version(a) !== null && version(a) === version(b) && a.headers.get("Content-Length") === b.headers.get("Content-Length")
+}
+
+/** A response body's SHA-256, in hex */
+async function sha256(response) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await response.arrayBuffer()))
+  return Array.from(digest, byte => byte.toString(16).padStart(2, "0")).join("")
+}
+
 const sameOrigin = url => url.origin === self.location.origin
+registerRoute(({ url }) => sameOrigin(url) && WASM.test(url.pathname), wasmRoute)
 registerRoute(
   ({ url }) => sameOrigin(url) && RUNTIME.test(url.pathname),
   new CacheFirst({ cacheName: RUNTIME_CACHE }),
