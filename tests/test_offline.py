@@ -90,6 +90,16 @@ def test_a_browser_that_refuses_service_workers_reads_the_book_as_before(browser
     context.close()
 
 
+def test_on_an_isolated_page_the_offline_copy_starts_once_python_is_ready(reader, server):
+    # It waits for Python's start, so that the two downloads do not compete,
+    # and no longer: a reader who leaves soon should still have the book stored
+    page = reader
+    page.goto(server + SAMPLING)
+    assert page.evaluate("crossOriginIsolated") is True
+    live(page)
+    settled(page, "navigator.serviceWorker.getRegistration().then(registration => !!registration)", seconds=10)
+
+
 def test_after_one_visit_the_whole_book_reads_and_runs_offline(reader, built_site):
     page = reader
     httpd = serve(built_site, free_port())

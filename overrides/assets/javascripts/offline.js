@@ -162,10 +162,9 @@ function watchForUpdates() {
  * that is not isolated the worker is wanted at once: the page reloads for it.
  */
 function pythonStarting() {
-  const early = self.demoWorker
-  if (!self.crossOriginIsolated || !early?.booted || self.__demoTimings) return Promise.resolve()  // (runtime.js sets it when ready)
+  if (!self.crossOriginIsolated || !self.demoWorker?.booted || self.__demoTimings) return Promise.resolve()  // (runtime.js sets it when ready)
   return new Promise(resolve => {
-    early.worker.addEventListener("message", ({ data }) => (data.type === "ready" || data.type === "fatal") && resolve())
+    addEventListener("demo:python", resolve, { once: true })  // ready, or failed to start (runtime.js)
     setTimeout(resolve, 30_000)
   })
 }

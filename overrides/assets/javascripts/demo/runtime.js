@@ -162,6 +162,7 @@ function dispatch({ data }) {
       window.__demoTimings.resources = resources?.map(([name, start, end]) => [name, start + shift, end + shift])
       window.__demoTimings.readyAt = performance.now()
     }
+    if (data.type !== "progress") window.dispatchEvent(new CustomEvent("demo:python", { detail: data.type }))  // for offline.js
     for (const listener of listeners) listener(data)
   }
   if (data.type === "frame" && pending.has(data.id)) {
