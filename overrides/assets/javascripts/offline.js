@@ -157,14 +157,16 @@ function watchForUpdates() {
  * ------------------------------------------------------------------------- */
 
 /**
- * Resolves once Python, if it is starting on an isolated page, is ready (at
- * most 30 s), so that the pages' download does not slow its own. On a page
- * that is not isolated the worker is wanted at once: the page reloads for it.
+ * Resolves once Python, if it is starting on an isolated page, has drawn its
+ * first figure (or failed; at most 5 s after it is ready, 30 s in all), so
+ * that the pages' download slows neither. On a page that is not isolated the
+ * worker is wanted at once: the page reloads for it.
  */
 function pythonStarting() {
-  if (!self.crossOriginIsolated || !self.demoWorker?.booted || self.__demoTimings) return Promise.resolve()  // (runtime.js sets it when ready)
+  if (!self.crossOriginIsolated || !self.demoWorker?.booted || document.querySelector(".demo--live")) return Promise.resolve()
   return new Promise(resolve => {
-    addEventListener("demo:python", resolve, { once: true })  // ready, or failed to start (runtime.js)
+    document.addEventListener("demo:shown", resolve, { once: true })  // (widget.js)
+    addEventListener("demo:python", ({ detail }) => detail === "ready" ? setTimeout(resolve, 5000) : resolve())  // (runtime.js)
     setTimeout(resolve, 30_000)
   })
 }
