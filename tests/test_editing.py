@@ -118,6 +118,38 @@ def test_code_that_takes_the_interrupt_may_take_its_time_to_end(page, server):
     assert page.watch.errors == []
 
 
+# Where the worker tells the page that Python has begun a run
+BEGIN = 'send({ type: "begin", id })'
+
+
+def test_stop_pressed_while_the_worker_is_still_setting_up_the_run_interrupts_it(page, server):
+    """On a busy machine the worker's thread may pause right after it told the
+    page a run began, long enough for the reader to press Stop (CI's failures
+    of the Stop tests). Here it pauses there, on purpose, until the Stop has
+    landed: the Stop must still reach the loop, not be wiped by the run's
+    set-up, and Python stays."""
+
+    def paused_after_begin(route):
+        response = route.fetch()
+        source = response.text()
+        assert BEGIN in source, "worker.js no longer announces a run as this test expects"
+        pause = "{ const until = performance.now() + 5000; while (performance.now() < until && !Atomics.load(interrupt, 0)) {} }"
+        route.fulfill(response=response, body=source.replace(BEGIN, f"{BEGIN}; {pause}"))
+
+    page.context.route("**/demo/worker.js", paused_after_begin)
+    page.goto(server + SAMPLING)
+    demo = open_editor(page)
+    append_code(page, demo, "\nwhile True:\npass\n")
+    run_when_python_is_free(page, demo)
+    stop = demo.locator(".demo__stop")
+    stop.wait_for(state="visible")  # a second after Run
+    stop.click()
+    page.wait_for_function("() => document.querySelector('.demo__output').innerText.includes('Stopped')")
+    output = demo.locator(".demo__output").inner_text()
+    assert "KeyboardInterrupt" in output and "Python was restarted" not in output, output
+    assert wasm_fetches(page) == 1
+
+
 @pytest.mark.parametrize("isolated", [True, False], ids=["isolated", "plain-host"])
 def test_a_run_stopped_before_python_reaches_it_is_dropped_and_python_kept(page, request, isolated):
     """Stop pressed while the run still waits for Python to start: there is

@@ -176,12 +176,16 @@ async function startPython(snapshot) {
   }
 }
 
-/** A new run starts clean: no leftover output, no Stop meant for an earlier run */
+/**
+ * A new run starts clean: no leftover output, no Stop meant for an earlier run.
+ * The slate is wiped before the page hears the run began: a Stop it sends for
+ * this run from then on must not be wiped with it.
+ */
 function beginRun(id) {
-  send({ type: "begin", id })
   stdout = []
   dropped = 0
   if (interrupt) Atomics.store(interrupt, 0, 0)
+  send({ type: "begin", id })
 }
 
 /** Start Pyodide, load the packages and import the runner */
