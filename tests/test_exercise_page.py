@@ -3,6 +3,7 @@ is marked solved, hints come one at a time, and progress survives a reload."""
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_browser import SAMPLING
 
 RIGHT = "import numpy as np\ndef sample(probabilities, n, rng): return np.minimum(np.searchsorted(np.cumsum(probabilities), rng.random(n), side='right'), len(probabilities) - 1)\n"
@@ -10,8 +11,15 @@ WRONG = "import numpy as np\ndef sample(probabilities, n, rng): return rng.integ
 
 
 def first_exercise(page):
+    """Scroll to the first exercise and wait for its editor, made as it comes near."""
     exercise = page.locator(".exercise").first
-    exercise.scroll_into_view_if_needed()
+    for _ in range(3):  # after a reload the browser may restore the reader's earlier scroll position a moment later
+        exercise.scroll_into_view_if_needed()
+        try:
+            exercise.locator(".cm-content").wait_for(timeout=10_000)
+            return exercise
+        except PlaywrightTimeout:
+            continue
     exercise.locator(".cm-content").wait_for()
     return exercise
 
