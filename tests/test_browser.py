@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from urllib.parse import urlparse
 
@@ -126,7 +127,7 @@ def test_a_reader_who_has_run_a_demo_gets_python_started_on_later_pages_before_r
     assert page.watch.errors == []
 
 
-def test_a_later_visit_reads_python_back_inflated_instead_of_inflating_it_again(context, server):
+def test_a_later_visit_reads_python_back_inflated_instead_of_inflating_it_again(context, server, built_site):
     # Inflating the snapshot and the packages (70 MB) sits on the way to the
     # first live figure; the helper keeps its inflated copies for later visits
     first = context.new_page()
@@ -140,9 +141,9 @@ def test_a_later_visit_reads_python_back_inflated_instead_of_inflating_it_again(
             break
         first.wait_for_timeout(100)
     copies = first.evaluate(stored)
-    # named after the download's version, so a new deployment's files are inflated afresh
-    assert sorted(urlparse(url).path.rsplit("/", 1)[-1] for url in copies) == ["site-packages.pack.gz", "snapshot.bin.gz"]
-    assert all("?inflated=" in url for url in copies)
+    # named after each file's SHA-256 in this build, so a new deployment's files are inflated afresh
+    served = {name: hashlib.sha256((built_site / "assets" / "pyodide" / name).read_bytes()).hexdigest() for name in ("snapshot.bin.gz", "site-packages.pack.gz")}
+    assert sorted(urlparse(url).path.rsplit("/", 1)[-1] + "?" + urlparse(url).query for url in copies) == sorted(f"{name}?sha256={digest}" for name, digest in served.items())
     first.close()
     later = context.new_page()
     later.watch = PageWatch(later)
@@ -151,6 +152,8 @@ def test_a_later_visit_reads_python_back_inflated_instead_of_inflating_it_again(
     timings = later.evaluate("window.__demoTimings")
     assert "snapshot.bin.gz read back" in timings and "site-packages.pack.gz read back" in timings
     assert "snapshot.bin.gz inflated" not in timings and "site-packages.pack.gz inflated" not in timings
+    # read back in the worker at once: neither the helper nor the gzipped files are downloaded again
+    assert not [url for url in later.watch.requests if url.endswith((".gz", "/inflate.js"))]
     assert later.watch.errors == []
 
 

@@ -62,13 +62,16 @@ def site_path(path: Path) -> str:
     return f"python/{path.relative_to(ROOT).as_posix()}"
 
 
-def worker_bundle() -> str:
+def worker_bundle(runtime: dict[str, str] | None = None) -> str:
     """What the worker writes before it imports the runner, as JSON.
 
     Text files come inline; binary data files are fetched from the site, in
-    parallel, and land beside the demos that read them.
+    parallel, and land beside the demos that read them. ``runtime`` gives the
+    SHA-256 of the runtime's big gzipped files by name: the worker names its
+    inflated copies of them after it, so a later visit finds them without
+    downloading anything (worker.js's runtimeFiles).
     """
     files = python_sources()
     files[f"{SITE_PACKAGES}/matplotlib/fontlist.json"] = matplotlib_fontlist()
     fetch = {f"{SOURCES}/{p.relative_to(ROOT).as_posix()}": site_path(p) for p in data_files()}
-    return json.dumps({"files": files, "fetch": fetch})
+    return json.dumps({"files": files, "fetch": fetch, "runtime": runtime or {}})

@@ -89,7 +89,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     extensions = [name for name in config.markdown_extensions if isinstance(name, str)]
     _lighten(files, config, styles.PALETTE_CSS, styles.palette_css)
     _lighten(files, config, styles.MAIN_CSS, lambda text: styles.main_css(text, extensions))
-    files.append(File.generated(config, "assets/python/bundle.json", content=worker_bundle()))
+    runtime = {name: assets.sha256(assets.CACHE / name) for name in assets.SERVED_PREPARED}
+    files.append(File.generated(config, "assets/python/bundle.json", content=worker_bundle(runtime)))
     for path in data_files():
         _add(files, config, f"assets/{site_path(path)}", path)
     return files

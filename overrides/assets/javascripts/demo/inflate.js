@@ -8,11 +8,10 @@
  * handed back without copying. A file a host has already inflated
  * (Content-Encoding) is passed on as it is.
  *
- * Each inflated file is also stored (Cache Storage, INFLATED), so a later
- * visit reads it back instead of inflating it again: inflating is on the way
- * to the first live figure, and on two busy cores it takes up to a second.
- * A stored copy is named after the download's ETag or Last-Modified and
- * length, so a new deployment's file is inflated afresh.
+ * Each inflated file is also stored (Cache Storage, INFLATED) under the name
+ * the worker gives it, so a later visit reads it back instead (worker.js's
+ * runtimeFiles): inflating is on the way to the first live figure, and on two
+ * busy cores it takes up to a second.
  */
 
 /** The stored inflated files; the "Remove" of the offline control deletes it too (offline.js) */
@@ -33,56 +32,44 @@ function inflate(buffer) {
   return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer()
 }
 
-/** The name of a download's inflated copy, or null if the download names no version */
-function copyName(url, response) {
-  const version = response.headers.get("ETag") ?? response.headers.get("Last-Modified")
-  return version && `${url}?inflated=${encodeURIComponent(`${version} ${response.headers.get("Content-Length")}`)}`
-}
-
 /** The store of inflated copies, if this browser lets the page keep one */
 const store = self.caches ? caches.open(INFLATED).catch(() => null) : Promise.resolve(null)
 
-/** Keep a copy of an inflated file, dropping older versions of it */
-async function keep(cache, url, name, buffer) {
-  const copy = new Response(buffer)  // copies the bytes at once: the buffer is handed over next
+/** Keep a copy of an inflated file, dropping the copies of its other versions */
+async function keep(url, copy, buffer) {
+  const cache = await store
+  if (!cache || !copy) return
+  const response = new Response(buffer)  // copies the bytes at once: the buffer is handed over next
   try {
-    for (const older of await cache.keys()) if (older.url.startsWith(`${url}?inflated=`)) await cache.delete(older)
-    await cache.put(name, copy)
+    for (const older of await cache.keys()) if (older.url.startsWith(`${url}?`)) await cache.delete(older)
+    await cache.put(copy, response)
   } catch {}  // no room: the next visit inflates it again
 }
 
-/** Copies being stored and downloads running out: the helper ends once they are done */
-const finishing = []
+/** Copies being stored: the helper ends once they are done */
+const keeping = []
 
-/** A file's contents, inflated: read back from the stored copy (stored: true), or downloaded and inflated (and stored) */
-async function inflated(url, downloading) {
-  const response = await downloading
-  const name = copyName(url, response)
-  const cache = await store
-  const stored = name && cache && await cache.match(name).catch(() => null)
-  if (stored) {
-    // The download is not needed, but one cut short is reported as a failed request: let it run out
-    finishing.push(response.body?.pipeTo(new WritableStream()).catch(() => {}))
-    return { buffer: await stored.arrayBuffer(), stored: true }
-  }
-  const buffer = await response.arrayBuffer()
+/** A file's contents, inflated (and a copy kept) */
+async function inflated({ url, copy }, downloading) {
+  const buffer = await (await downloading).arrayBuffer()
   const unpacked = await inflate(buffer)
-  if (!unpacked) return { buffer }
-  if (cache && name) finishing.push(keep(cache, url, name, unpacked))
-  return { buffer: unpacked }
+  if (!unpacked) return buffer
+  keeping.push(keep(url, copy, unpacked))
+  return unpacked
 }
 
-self.onmessage = async ({ data: { urls } }) => {
-  const downloads = urls.map(download)
+/** files: [{url, copy}], the most urgent first; copy names the stored copy (null: keep none) */
+self.onmessage = async ({ data: { files } }) => {
+  const downloads = files.map(({ url }) => download(url))
   downloads.forEach(download => download.catch(() => {}))  // each failure is reported in its turn
-  for (const [index, url] of urls.entries()) {
+  for (const [index, file] of files.entries()) {
     try {
-      const { buffer, stored } = await inflated(url, downloads[index])
-      self.postMessage({ url, buffer, stored }, [buffer])
+      const buffer = await inflated(file, downloads[index])
+      self.postMessage({ url: file.url, buffer }, [buffer])
     } catch (error) {
-      self.postMessage({ url, error: error.message })
+      self.postMessage({ url: file.url, error: error.message })
     }
   }
-  await Promise.all(finishing)
+  await Promise.all(keeping)
   self.close()
 }
