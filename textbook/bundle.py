@@ -69,7 +69,7 @@ def worker_bundle(runtime: dict[str, str] | None = None) -> str:
     parallel, and land beside the demos that read them. ``runtime`` gives the
     SHA-256 of the runtime's big gzipped files by name: the worker names its
     inflated copies of them after it, so a later visit finds them without
-    downloading anything (worker.js's runtimeFiles).
+    downloading anything (runtime_files.js).
     """
     files = python_sources()
     files[f"{SITE_PACKAGES}/matplotlib/fontlist.json"] = matplotlib_fontlist()

@@ -9,9 +9,9 @@
  * (Content-Encoding) is passed on as it is.
  *
  * Each inflated file is also stored (Cache Storage, INFLATED) under the name
- * the worker gives it, so a later visit reads it back instead (worker.js's
- * runtimeFiles): inflating is on the way to the first live figure, and on two
- * busy cores it takes up to a second.
+ * the worker gives it, so a later visit reads it back instead
+ * (runtime_files.js): inflating is on the way to the first live figure, and
+ * on two busy cores it takes up to a second.
  */
 
 /** The stored inflated files; the "Remove" of the offline control deletes it too (offline.js) */

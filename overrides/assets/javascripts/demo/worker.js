@@ -130,68 +130,6 @@ for finder in sys.path_importer_cache.values():
         finder.invalidate_caches()`)
 }
 
-/** Inflated copies of the runtime's big files, kept between visits (inflate.js stores them; offline.js's Remove deletes them) */
-const INFLATED = "python-inflated"
-
-/**
- * The runtime's big files, inflated. They are served gzipped, because few
- * static hosts compress binary files, and inflating them takes a while, so a
- * visit keeps inflated copies, named after each file's SHA-256 in this build
- * (bundle.json): a later visit reads them back here, at once, with no helper
- * and no download; a new deployment's files are inflated afresh.
- *
- * @param {string[]} names - files of the runtime's folder, the most urgent first
- * @param {Promise<object>} versions - their SHA-256 by name
- * @returns {Promise<ArrayBuffer>[]} their inflated contents, in the same order
- */
-function runtimeFiles(names, versions) {
-  const contents = (async () => {
-    const [sha256, cache] = await Promise.all([versions, self.caches ? caches.open(INFLATED).catch(() => null) : null])
-    const files = names.map(name => {
-      const url = `${ASSETS}pyodide/${name}`
-      return { name, url, copy: sha256?.[name] ? `${url}?sha256=${sha256[name]}` : null }
-    })
-    const stored = await Promise.all(files.map(file => file.copy && cache?.match(file.copy).catch(() => null)))
-    const missing = files.filter((_, index) => !stored[index])
-    const inflating = missing.length ? inflatedFiles(missing) : []
-    let reading = Promise.resolve()  // one copy after the other: the first is needed first
-    return files.map((file, index) => {
-      if (!stored[index]) return inflating[missing.indexOf(file)]
-      reading = reading.then(() => stored[index].arrayBuffer()).then(buffer => {
-        mark(`${file.name} read back`)
-        return buffer
-      }, () => inflatedFiles([file])[0])  // the copy could not be read (evicted meanwhile?): inflate the file again
-      return reading
-    })
-  })()
-  return names.map((_, index) => contents.then(files => files[index]))
-}
-
-/**
- * Download gzipped files and inflate them on a helper thread (inflate.js),
- * which keeps the copies; it ends itself once they are stored.
- *
- * @param {{name: string, url: string, copy: string|null}[]} files - the most urgent first
- * @returns {Promise<ArrayBuffer>[]} their inflated contents, in the same order
- */
-function inflatedFiles(files) {
-  const helper = new Worker(`${ASSETS}javascripts/demo/inflate.js`)
-  const waiting = new Map()
-  const contents = files.map(({ url }) => new Promise((resolve, reject) => waiting.set(url, { resolve, reject })))
-  helper.onmessage = ({ data: { url, buffer, error } }) => {
-    const { resolve, reject } = waiting.get(url)
-    waiting.delete(url)
-    if (error) reject(new Error(error))
-    else resolve(buffer)
-    if (!error) mark(`${url.split("/").pop()} inflated`)
-  }
-  helper.onerror = event => {
-    for (const { reject } of waiting.values()) reject(new Error(`the inflating helper failed: ${event.message}`))
-  }
-  helper.postMessage({ files: files.map(({ url, copy }) => ({ url, copy })) })
-  return contents
-}
-
 /** Start the runtime from its snapshot (see textbook/prepare.mjs), or without it if there is none */
 async function startPython(snapshot) {
   const options = {
@@ -227,7 +165,9 @@ function beginRun(id) {
 async function boot() {
   progress("runtime")
   const files = fetch(`${ASSETS}python/bundle.json`).then(response => response.json())
-  const [snapshot, packages] = runtimeFiles(["snapshot.bin.gz", "site-packages.pack.gz"], files.then(bundle => bundle.runtime, () => null))
+  importScripts(`${ASSETS}javascripts/demo/runtime_files.js`)
+  const versions = files.then(bundle => bundle.runtime, () => null)
+  const [snapshot, packages] = runtimeFiles(ASSETS, ["snapshot.bin.gz", "site-packages.pack.gz"], versions, mark)
   importScripts(`${ASSETS}pyodide/pyodide.js`)
   mark("pyodide.js")
   pyodide = await startPython(snapshot)
