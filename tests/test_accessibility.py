@@ -17,7 +17,8 @@ def axe_violations(page, within: str = "html") -> list[str]:
     # and a11y.js repairs each as it is: pass every screen, as a reader does,
     # then keep them all laid out, so that axe can measure colours and scrolling
     page.evaluate("""async () => {
-        const frame = () => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+        // two frames, or a second at most: a page that stops painting must fail the test, not hang it
+        const frame = () => new Promise(resolve => { requestAnimationFrame(() => requestAnimationFrame(resolve)); setTimeout(resolve, 1000) })
         for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) { scrollTo(0, y); await frame() }
         scrollTo(0, 0); await frame()
         await new Promise(resolve => setTimeout(resolve, 600))  // the header's title fades back
