@@ -44,8 +44,6 @@ setup() {
   if [ ! -f demos/digits_fm.npz ]; then .venv/bin/python -m demos.train_digits; fi
   # The digits themselves, for the exact field of the training set (scikit-learn ships them)
   if [ ! -f demos/digits_data.npz ]; then .venv/bin/python -m demos.empirical_field; fi
-  # Chapter 2.6's trained GANs and flow of the ring, their samples (~3 s)
-  if [ ! -f demos/ring_generators.npz ]; then .venv/bin/python -m demos.ring_generators; fi
   # Chapter 2.5's digits model, trained with label dropout for guidance, and its classifier
   if [ ! -f demos/digits_cfg.npz ]; then .venv/bin/python -m demos.train_guided_digits; fi
   .venv/bin/python -m textbook.assets

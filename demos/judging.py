@@ -4,7 +4,7 @@ One target, the finale's ring of eight Gaussian modes, and six generators
 of it, each scored against fresh target samples (the *reference set*):
 
 - GAN: Part 1's GAN grown to two dimensions, trained with its two networks
-  in balance (demos/ring_generators.py, trained at set-up);
+  in balance (demos/ring_generators.py, one stored run);
 - collapsed GAN: the same GAN with a discriminator that learns ten times
   faster; it settles on four of the eight modes (mode collapse);
 - two modes: mode collapse as textbooks draw it, emulated: the target

@@ -89,34 +89,34 @@ def median_width(points: np.ndarray) -> float:
 
 
 def test_the_trained_gan_reaches_every_mode_with_narrower_blobs():
-    states("reaches all\n  eight modes", "its blobs are about two thirds as wide as\n  the real ones")
+    states("reaches all\n  eight modes", "its blobs are about half as wide as\n  the real ones")
     gan = j.trained_samples()["gan"]
     assert fm.mode_shares(gan, fm.ring_centres()).min() > 0.08  # each of the 8 near its fair 1/8
     ratio = median_width(gan) / median_width(j.target_samples(len(gan), np.random.default_rng(0)))
-    assert 0.6 < ratio < 0.75
+    assert 0.45 < ratio < 0.6
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_trained_gan_is_sharp_but_its_recall_is_moderate(seed):
-    states("its precision is above $0.85$, yet its recall is only\n  between $0.7$ and $0.8$")
+    states("its precision is above $0.8$, yet its recall is only\n  between $0.6$ and $0.7$")
     g = line_up(seed)["GAN"]
-    assert g.precision > 0.85 and 0.7 <= g.recall <= 0.8
+    assert g.precision > 0.8 and 0.6 <= g.recall <= 0.7
 
 
 def test_the_collapsed_gan_keeps_four_modes_and_a_sprinkle_of_the_others():
-    states("puts over\n  $90\\%$ of its samples on four modes and $2\\%$ or less near each of the\n  other four")
+    states("puts over\n  $90\\%$ of its samples on four modes and between $1\\%$ and $3\\%$ near\n  each of the other four")
     shares = np.sort(fm.mode_shares(j.trained_samples()["gan_collapsed"], fm.ring_centres()))[::-1]
-    assert shares[:4].sum() > 0.9 and 0 < shares[4] <= 0.02
+    assert shares[:4].sum() > 0.9 and shares[4] < 0.03 and shares[7] > 0.01
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_partial_collapse_slips_past_recall_but_not_past_the_distances(seed):
     states("its recall stays above $0.85$",
-           "energy distance is about ten times the GAN's\n  or more, its Fréchet distance more than fifteen times")
+           "energy distance is six times the GAN's\n  or more, its Fréchet distance more than ten times")
     s = line_up(seed)
     c, g = s["collapsed GAN"], s["GAN"]
     assert c.recall > 0.85
-    assert c.energy > 9 * g.energy and c.frechet > 15 * g.frechet
+    assert c.energy > 6 * g.energy and c.frechet > 10 * g.frechet
 
 
 @pytest.mark.parametrize("seed", SEEDS)
