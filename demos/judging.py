@@ -15,7 +15,7 @@ of it, each scored against fresh target samples (the *reference set*):
   so each sample is a training point picked uniformly; we draw it that way;
 - noise: plain N(0, I).
 
-The trained models' samples are drawn at set-up and stored; the demo picks
+The trained models' samples are drawn once and stored; the demo picks
 among them. Two emulated generators serve the sample-size demo
 (demos/frechet_bias.py): ideal, which draws from the target itself, and
 blurred, the right modes three times too wide.
@@ -82,7 +82,7 @@ def generate(name: str, n: int, train: np.ndarray, rng: np.random.Generator) -> 
 
 @functools.lru_cache(maxsize=1)
 def trained_samples() -> dict[str, np.ndarray]:
-    """The trained models' stored samples (a set-up artefact, read once)."""
+    """The trained models' stored samples (one run, committed; read once)."""
     return ring_generators.load()
 
 

@@ -125,3 +125,32 @@ def test_a_run_can_be_stopped_by_keyboard(page, server):
     stop.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.querySelector('.demo__output').innerText.includes('Stopped')")
+
+
+def blended(css_colour: str, under: tuple) -> tuple:
+    """An rgb()/rgba() computed colour painted over an opaque rgb background, as 0-1 floats."""
+    parts = [float(v) for v in css_colour[css_colour.index("(") + 1:-1].split(",")]
+    alpha = parts[3] if len(parts) == 4 else 1.0
+    return tuple((alpha * c + (1 - alpha) * u * 255) / 255 for c, u in zip(parts[:3], under))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_an_editor_s_line_numbers_are_readable(browser, server, scheme):
+    """axe checks the gutter only when it happens to find it painted (it failed CI once at 4.47:1):
+    here the numbers' colour is measured against the gutter's background every time."""
+    from textbook.theme import contrast
+
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(server + "/part1/sampling/")
+    exercise = page.locator(".exercise").first
+    exercise.scroll_into_view_if_needed()
+    exercise.locator(".cm-lineNumbers .cm-gutterElement").nth(1).wait_for()
+    number, gutter = page.evaluate("""() => {
+        const gutters = document.querySelector('.exercise .cm-gutters')
+        const number = [...gutters.querySelectorAll('.cm-lineNumbers .cm-gutterElement')].find(e => /\\d/.test(e.textContent))
+        return [getComputedStyle(number).color, getComputedStyle(gutters).backgroundColor]
+    }""")
+    context.close()
+    background = blended(gutter, (1, 1, 1) if scheme == "light" else (0, 0, 0))
+    assert contrast(blended(number, background), background) >= 4.5, (number, gutter)
