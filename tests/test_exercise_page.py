@@ -3,6 +3,8 @@ is marked solved, hints come one at a time, and progress survives a reload."""
 
 import re
 
+import pytest
+
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_browser import SAMPLING
 
@@ -215,3 +217,34 @@ def test_without_javascript_the_empty_summary_line_takes_no_room(browser, server
     assert page.locator(".exercise-summary").count() == 1
     assert page.locator(".exercise-summary").is_hidden()
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("path", ["/part2/scores-sdes/", SAMPLING])
+def test_an_editor_made_in_place_of_a_listing_takes_its_box(browser, server, path, width):
+    """Exercises and runnable listings become editors as they near the screen, by
+    themselves: the editor, with its hint line, must take exactly the listing's box,
+    or a reader who jumped past one sees the text under the heading they chose move
+    (it did, by 26 px, on 2.5's "One field, many samplers")."""
+    context = browser.new_context(service_workers="block", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(server + path)
+    # guessed heights of lazy blocks must not count: lay them all out
+    page.evaluate("document.querySelectorAll('[data-lazy-layout]').forEach(el => el.removeAttribute('data-lazy-layout'))")
+    blocks = page.locator(".exercise, .runnable")
+    count = blocks.count()
+    heights = page.evaluate("""() => [...document.querySelectorAll('.exercise, .runnable')].map(el =>
+        el.querySelector('.demo__editor') ? null : el.getBoundingClientRect().height)""")
+    changed = {}
+    for index in range(count):
+        if heights[index] is None:  # made before it could be measured
+            continue
+        block = blocks.nth(index)
+        block.scroll_into_view_if_needed()
+        block.locator(".cm-content").wait_for()
+        after = block.evaluate("el => el.getBoundingClientRect().height")
+        if abs(after - heights[index]) > 1:
+            changed[block.get_attribute("id") or f"listing {index}"] = (round(heights[index], 1), round(after, 1))
+    context.close()
+    assert sum(h is not None for h in heights) >= 2  # every page here has several such blocks below its first screen
+    assert changed == {}

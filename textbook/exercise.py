@@ -122,11 +122,13 @@ def render(exercise: dict) -> str:
         if exercise["hints"]
         else ""
     )
+    # without its last newline: a listing hides it, but the editor made in its place would show an empty line
+    starter = html.escape(exercise["starter"].rstrip("\n"))
     return (
         f'<div class="exercise" id="exercise-{ident}" data-exercise="{ident}" data-checks="{html.escape(exercise["checks"])}">'
         f'<p class="exercise__title">Exercise: {html.escape(exercise["title"])}</p>'
         f'<div class="exercise__task">{markdown_html(exercise["task"])}</div>'
-        f'<pre class="exercise__starter"><code>{html.escape(exercise["starter"])}</code></pre>'
+        f'<pre class="exercise__starter"><code>{starter}</code></pre>'
         '<div class="exercise__actions">'
         '<button type="button" class="md-button md-button--primary exercise__check" title="Shift+Enter">Check</button>'
         '<button type="button" class="md-button exercise__reset">Reset</button>'
