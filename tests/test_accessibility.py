@@ -4,6 +4,7 @@ any page in either palette, and a keyboard alone can work a demo."""
 import pytest
 
 from conftest import ROOT
+from textbook.theme import contrast
 from test_every_demo import PAGES
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -138,8 +139,6 @@ def blended(css_colour: str, under: tuple) -> tuple:
 def test_an_editor_s_line_numbers_are_readable(browser, server, scheme):
     """axe checks the gutter only when it happens to find it painted (it failed CI once at 4.47:1):
     here the numbers' colour is measured against the gutter's background every time."""
-    from textbook.theme import contrast
-
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(server + "/part1/sampling/")
