@@ -118,6 +118,29 @@ def test_code_that_takes_the_interrupt_may_take_its_time_to_end(page, server):
     assert page.watch.errors == []
 
 
+def test_code_that_catches_the_interrupt_and_goes_on_is_interrupted_again(page, server):
+    """Python may lose Stop's interrupt: the reader's code catches it, or it is
+    raised in a finalizer, where Python only prints it. Python took it, so
+    it is not stuck in a long call: it gets a second interrupt, not a restart."""
+    page.goto(server + SAMPLING)
+    demo = open_editor(page)
+    append_code(page, demo, "\ntry:\nwhile True:\npass\n")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("except KeyboardInterrupt:\nprint('caught it, going on')\n")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("while True:\npass\n")
+    run_when_python_is_free(page, demo)
+    stop = demo.locator(".demo__stop")
+    stop.wait_for(state="visible")
+    stop.click()
+    page.wait_for_function("() => document.querySelector('.demo__output').innerText.includes('Stopped')", timeout=30_000)
+    output = demo.locator(".demo__output").inner_text()
+    assert "caught it, going on" in output and "KeyboardInterrupt" in output, output
+    assert "Python was restarted" not in output
+    assert wasm_fetches(page) == 1
+    assert page.watch.errors == []
+
+
 # Where the worker tells the page that Python has begun a run
 BEGIN = 'send({ type: "begin", id })'
 

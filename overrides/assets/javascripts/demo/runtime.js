@@ -36,6 +36,14 @@ const INTERRUPT_GRACE_MS = 1000
  */
 const UNWIND_GRACE_MS = 10000
 
+/**
+ * When, within that wait, Python is interrupted once more: an interrupt it
+ * took can be lost (the reader's code caught it, or it was raised in a
+ * finalizer, where Python only prints it), and a second one is gentler than a
+ * restart. Later than a clean-up usually takes, so that one is not cut short.
+ */
+const REPEAT_AFTER_MS = 3000
+
 /* ----------------------------------------------------------------------------
  * Helper functions
  * ------------------------------------------------------------------------- */
@@ -55,7 +63,10 @@ function send(request, onFrame, onBegin) {
 function finishRun(id, end) {
   const run = pending.get(id)
   pending.delete(id)
-  if (current === id) current = null
+  if (current === id) {
+    current = null
+    if (interrupt) Atomics.store(interrupt, 0, 0)  // a Stop that came too late must not hit Python's next call (a redraw)
+  }
   run.finish()
   if (!run.cancelled) run.resolve(end)
 }
@@ -74,9 +85,11 @@ function cancelRun(run) {
 
 /**
  * Interrupt the run Python is working on. With cross-origin isolation Python
- * raises KeyboardInterrupt and keeps its runtime; when it does not take the
- * interrupt within a second (it is deep in one numpy call), or without
- * isolation, the worker is ended and the next run starts a fresh one.
+ * raises KeyboardInterrupt and keeps its runtime (still running 3 s after it
+ * took it, it gets a second one); when it does not take the interrupt within
+ * a second (it is deep in one numpy call), or has not ended 10 s after it
+ * took it, or without isolation, the worker is ended and the next run starts
+ * a fresh one.
  */
 async function interruptCurrent() {
   const run = pending.get(current)
@@ -84,7 +97,11 @@ async function interruptCurrent() {
   if (interrupt) {
     Atomics.store(interrupt, 0, 2)
     if (await endsWithin(run.over, INTERRUPT_GRACE_MS)) return
-    if (Atomics.load(interrupt, 0) === 0 && await endsWithin(run.over, UNWIND_GRACE_MS)) return
+    if (Atomics.load(interrupt, 0) === 0) {  // taken: Python is unwinding, or lost it
+      if (await endsWithin(run.over, REPEAT_AFTER_MS)) return
+      Atomics.store(interrupt, 0, 2)
+      if (await endsWithin(run.over, UNWIND_GRACE_MS - REPEAT_AFTER_MS)) return
+    }
   }
   if (pending.get(current) === run) restartRuntime("Stopped. Python was restarted; run again when ready.")
 }
