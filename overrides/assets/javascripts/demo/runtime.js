@@ -63,10 +63,7 @@ function send(request, onFrame, onBegin) {
 function finishRun(id, end) {
   const run = pending.get(id)
   pending.delete(id)
-  if (current === id) {
-    current = null
-    if (interrupt) Atomics.store(interrupt, 0, 0)  // a Stop that came too late must not hit Python's next call (a redraw)
-  }
+  if (current === id) current = null
   run.finish()
   if (!run.cancelled) run.resolve(end)
 }
