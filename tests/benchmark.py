@@ -11,7 +11,8 @@ as for a reader who stayed a while), each start-up step (worker.js's marks), the
 "next chapter" time (after a demo ran, follow the link to the next chapter,
 bring its first demo into view: time to its live figure), slider update
 times (median and p95), bytes a chapter page transfers before any demo runs,
-how long Stop takes to interrupt an endless loop, and the build time.
+how long Stop takes to interrupt an endless loop, the build time, and the
+demos' hot paths timed in CPython (bench_native.py).
 With --all-demos, also every demo's first run and update times (median, worst).
 With --lighthouse, Lighthouse's performance score, FCP, LCP, CLS and bytes per
 page, mobile and desktop (medians), with the page's HTML size and DOM size.
@@ -39,6 +40,7 @@ from urllib.parse import urlparse
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 sys.path.insert(0, str(Path(__file__).parent))
+import bench_native  # noqa: E402
 from conftest import CHROMIUM, CHROMIUM_FLAGS, ROOT, _QuietHandler, free_port, mkdocs_build, serve  # noqa: E402
 
 PAGE = "/part1/sampling/"
@@ -454,6 +456,7 @@ def main() -> None:
         if args.lighthouse:
             lighthouse_table(site, base, pages, args.lighthouse_runs)
     server.shutdown()
+    bench_native.main([])
 
 
 def print_startup(runs: list[dict], stops: list[float], weights: dict) -> None:

