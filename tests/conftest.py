@@ -203,7 +203,7 @@ class PageWatch:
         page.on("request", lambda request: self.requests.append(request.url))
         page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
         page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("requestfailed", lambda request: self.errors.append(f"failed: {request.url}"))
+        page.on("requestfailed", lambda request: self.errors.append(f"failed: {request.url} ({request.failure})"))
 
 
 @pytest.fixture
