@@ -97,21 +97,27 @@ def test_an_endless_loop_is_stopped_and_the_next_run_works(page, request, isolat
     assert page.watch.errors == []
 
 
+def stop_a_loop_that_catches_the_interrupt(page, demo, handler: str, then: str) -> None:
+    """Type an endless loop whose KeyboardInterrupt runs `handler` and then
+    `then` (the editor indents as it does for a reader), run it, press Stop."""
+    append_code(page, demo, "\nimport time\ntry:\nwhile True:\npass\n")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("except KeyboardInterrupt:\n" + handler)
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type(then)
+    run_when_python_is_free(page, demo)
+    stop = demo.locator(".demo__stop")
+    stop.wait_for(state="visible")
+    stop.click()
+
+
 def test_code_that_takes_the_interrupt_may_take_its_time_to_end(page, server):
     """Python took Stop's interrupt but needs more than the second Stop waits
     before it restarts (a slow clean-up here; a busy machine anywhere): it
     keeps its runtime and says where it was stopped."""
     page.goto(server + SAMPLING)
     demo = open_editor(page)
-    append_code(page, demo, "\nimport time\ntry:\nwhile True:\npass\n")
-    page.keyboard.press("Shift+Tab")
-    page.keyboard.type("except KeyboardInterrupt:\nstart = time.time()\nwhile time.time() < start + 2:\npass\n")
-    page.keyboard.press("Shift+Tab")
-    page.keyboard.type("raise\n")
-    run_when_python_is_free(page, demo)
-    stop = demo.locator(".demo__stop")
-    stop.wait_for(state="visible")
-    stop.click()
+    stop_a_loop_that_catches_the_interrupt(page, demo, "start = time.time()\nwhile time.time() < start + 2:\npass\n", "raise\n")
     page.wait_for_function("() => document.querySelector('.demo__output').innerText.includes('KeyboardInterrupt')")
     assert "Python was restarted" not in demo.locator(".demo__output").inner_text()
     assert wasm_fetches(page) == 1
@@ -124,15 +130,7 @@ def test_code_that_catches_the_interrupt_and_goes_on_is_interrupted_again(page, 
     it is not stuck in a long call: it gets a second interrupt, not a restart."""
     page.goto(server + SAMPLING)
     demo = open_editor(page)
-    append_code(page, demo, "\ntry:\nwhile True:\npass\n")
-    page.keyboard.press("Shift+Tab")
-    page.keyboard.type("except KeyboardInterrupt:\nprint('caught it, going on')\n")
-    page.keyboard.press("Shift+Tab")
-    page.keyboard.type("while True:\npass\n")
-    run_when_python_is_free(page, demo)
-    stop = demo.locator(".demo__stop")
-    stop.wait_for(state="visible")
-    stop.click()
+    stop_a_loop_that_catches_the_interrupt(page, demo, "print('caught it, going on')\n", "while True:\npass\n")
     page.wait_for_function("() => document.querySelector('.demo__output').innerText.includes('Stopped')", timeout=30_000)
     output = demo.locator(".demo__output").inner_text()
     assert "caught it, going on" in output and "KeyboardInterrupt" in output, output
