@@ -26,6 +26,7 @@ This is a script, not a test: timings vary with the machine and its load.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -223,7 +224,8 @@ class _StaticHostHandler(_QuietHandler):
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # Lighthouse closes a page mid-download as a run ends
+            self.wfile.write(body)
 
 
 def page_weight(playwright, site: Path, base: str, path: str) -> tuple[int, int]:
