@@ -32,10 +32,9 @@ def axe_violations(page, within: str = "html") -> list[str]:
 def go_dark(page) -> None:
     """Switch the system to dark, as a reader's phone does at dusk: the automatic
     palette follows at once (palette.js), so one load of a page serves both
-    audits. Then let the live figures settle in the new palette."""
+    audits. Material eases colours over a fraction of a second: wait until they arrive."""
     page.emulate_media(color_scheme="dark")
-    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate' && !document.querySelector('.demo[aria-busy]')")
-    # Material eases colours over a fraction of a second: measure them once they arrive
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
     page.evaluate("""() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))
         .then(() => Promise.all(document.getAnimations().filter(a => a instanceof CSSTransition).map(a => a.finished.catch(() => null))))""")
 
@@ -81,8 +80,7 @@ def test_start_up_progress_is_readable(browser, server):
     progress = page.locator(".demo__status progress + span").first
     progress.wait_for(timeout=60_000)
     violations = {"light": axe_violations(page, ".demo__status")}
-    page.emulate_media(color_scheme="dark")
-    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
+    go_dark(page)
     assert progress.is_visible(), "the download was held back: the progress must still show"
     violations["dark"] = page.evaluate(AXE_RUN, ".demo__status")
     for route in held:
@@ -154,6 +152,17 @@ def blended(css_colour: str, under: tuple) -> tuple:
     return tuple((alpha * c + (1 - alpha) * u * 255) / 255 for c, u in zip(parts[:3], under))
 
 
+def gutter_contrast(page, page_under: tuple) -> tuple:
+    """The first exercise's line numbers against its gutter: the ratio, and the two colours."""
+    number, gutter = page.evaluate("""() => {
+        const gutters = document.querySelector('.exercise .cm-gutters')
+        const number = [...gutters.querySelectorAll('.cm-lineNumbers .cm-gutterElement')].find(e => /\\d/.test(e.textContent))
+        return [getComputedStyle(number).color, getComputedStyle(gutters).backgroundColor]
+    }""")
+    background = blended(gutter, page_under)
+    return round(contrast(blended(number, background), background), 2), number, gutter
+
+
 def test_an_editor_s_line_numbers_are_readable(browser, server):
     """axe checks the gutter only when it happens to find it painted (it failed CI once at 4.47:1):
     here the numbers' colour is measured against the gutter's background every time, in both palettes."""
@@ -163,16 +172,8 @@ def test_an_editor_s_line_numbers_are_readable(browser, server):
     exercise = page.locator(".exercise").first
     exercise.scroll_into_view_if_needed()
     exercise.locator(".cm-lineNumbers .cm-gutterElement").nth(1).wait_for()
-    colours = {}
-    for scheme, page_under in (("light", (1, 1, 1)), ("dark", (0, 0, 0))):
-        if scheme == "dark":
-            go_dark(page)
-        number, gutter = page.evaluate("""() => {
-            const gutters = document.querySelector('.exercise .cm-gutters')
-            const number = [...gutters.querySelectorAll('.cm-lineNumbers .cm-gutterElement')].find(e => /\\d/.test(e.textContent))
-            return [getComputedStyle(number).color, getComputedStyle(gutters).backgroundColor]
-        }""")
-        background = blended(gutter, page_under)
-        colours[scheme] = (round(contrast(blended(number, background), background), 2), number, gutter)
+    colours = {"light": gutter_contrast(page, (1, 1, 1))}
+    go_dark(page)
+    colours["dark"] = gutter_contrast(page, (0, 0, 0))
     context.close()
     assert all(ratio >= 4.5 for ratio, *_ in colours.values()), colours
